@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+# AppArmor D-Bus mediation series: workbench and test rig.
+# See README.md. Everything built lands in build/.
+
+.PHONY: all run check tree tree-reset export series-check kernel initramfs boot clean help
+
+all: help
+
+help:
+	@echo "make run           boot the patched kernel and show dbus-daemon mediation"
+	@echo "make check         every test: series checks, per-patch builds, guest tests"
+	@echo "make tree          build/tree: base + one git commit per patch"
+	@echo "make tree-reset    recreate build/tree from patches/ (drops work in it)"
+	@echo "make export        write build/tree back to patches/ and top-level copies"
+	@echo "make series-check  apply, top-level copies and checkpatch only"
+	@echo "make kernel        build build/bzImage from build/tree"
+	@echo "make initramfs     build build/initramfs.cpio.gz from build/tree"
+
+tree:
+	@scripts/tree.sh
+
+tree-reset:
+	@scripts/tree.sh --force
+
+export:
+	@scripts/export.sh
+
+series-check:
+	@scripts/check-series.sh build/check/tree
+
+kernel: tree
+	@scripts/build-kernel.sh
+	@echo "kernel: build/bzImage"
+
+initramfs: tree
+	@scripts/build-initramfs.sh
+
+run:
+	@scripts/run.sh
+
+check:
+	@scripts/check.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dbus-svc - the smallest D-Bus service the end-to-end tests need.
+ *
+ *   dbus-svc ADDRESS NAME
+ *
+ * Connects to the bus at ADDRESS, asks to own NAME and prints the result
+ * ("owned NAME" or the D-Bus error name). If it owns the name it then
+ * answers every method call with an empty reply, prints the member it
+ * served, and exits after a call to member "Quit".
+ */
+
+#include <dbus/dbus.h>
+#include <stdio.h>
+#include <string.h>
+
+static int serve(DBusConnection *conn)
+{
+	for (;;) {
+		DBusMessage *msg, *reply;
+		const char *member;
+		int quit;
+
+		if (!dbus_connection_read_write_dispatch(conn, -1))
+			return 1;
+		msg = dbus_connection_pop_message(conn);
+		if (!msg)
+			continue;
+		if (dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_METHOD_CALL) {
+			dbus_message_unref(msg);
+			continue;
+		}
+		member = dbus_message_get_member(msg);
+		printf("served %s\n", member ? member : "(none)");
+		fflush(stdout);
+		quit = member && !strcmp(member, "Quit");
+		reply = dbus_message_new_method_return(msg);
+		if (reply) {
+			dbus_connection_send(conn, reply, NULL);
+			dbus_connection_flush(conn);
+			dbus_message_unref(reply);
+		}
+		dbus_message_unref(msg);
+		if (quit)
+			return 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	DBusConnection *conn;
+	DBusError err;
+	int ret;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s ADDRESS NAME\n", argv[0]);
+		return 2;
+	}
+	dbus_error_init(&err);
+	conn = dbus_connection_open_private(argv[1], &err);
+	if (!conn || !dbus_bus_register(conn, &err)) {
+		printf("%s\n", err.name);
+		return 1;
+	}
+	ret = dbus_bus_request_name(conn, argv[2], DBUS_NAME_FLAG_DO_NOT_QUEUE,
+				    &err);
+	if (ret != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER) {
+		printf("%s\n", dbus_error_is_set(&err) ? err.name : "not owner");
+		return 1;
+	}
+	printf("owned %s\n", argv[2]);
+	fflush(stdout);
+	ret = serve(conn);
+	dbus_connection_close(conn);
+	dbus_connection_unref(conn);
+	return ret;
+}

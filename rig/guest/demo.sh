@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make run: show a person what the series does, in the guest.
+BUS=unix:path=/run/test-bus
+say() { printf '\n==== %s\n' "$*"; }
+run() { # run PROFILE CMD...: show the command and what came of it
+	p=$1; shift
+	printf '\n$ %s%s\n' "$([ "$p" = unconfined ] || echo "aa-exec -p $p -- ")" "$*"
+	if [ "$p" = unconfined ]; then "$@" 2>&1; else aa-exec -p "$p" -- "$@" 2>&1; fi
+	if [ $? = 0 ]; then echo "=> ALLOWED"; else echo "=> DENIED"; fi
+}
+send() { p=$1; shift; run "$p" dbus-send "--bus=$BUS" --print-reply "$@"; }
+
+dmesg -n 1
+say "kernel $(uname -r); AppArmor dbus feature: $(cat /sys/kernel/security/apparmor/features/dbus/mask)"
+say "policy (/rig/e2e.profile), compiled by apparmor_parser $(apparmor_parser -V | head -1 | sed 's/.*version //')"
+grep -v '^#' /rig/e2e.profile | grep .
+apparmor_parser -r /rig/e2e.profile && echo "(loaded)"
+
+say "starting the stock dbus-daemon with <apparmor mode=\"required\"/>"
+dbus-daemon --version | head -1
+dbus-daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+while [ ! -S /run/test-bus ]; do sleep 0.1; done
+aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
+while ! grep -q owned /tmp/svc.log; do sleep 0.1; done
+echo "service under profile e2e_service: $(cat /tmp/svc.log)"
+
+say "a confined client (e2e_client) calls the service"
+send e2e_client --dest=org.example.Demo /org/example/Demo org.example.Demo.Allowed
+send e2e_client --dest=org.example.Demo /org/example/Demo org.example.Demo.Other
+say "the service may receive Allowed but not Forbidden"
+send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Forbidden
+say "name ownership"
+send e2e_client --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+	org.freedesktop.DBus.RequestName string:org.example.Client.Allowed uint32:4
+send e2e_client --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+	org.freedesktop.DBus.RequestName string:org.example.Client.Denied uint32:4
+say "eavesdropping"
+send e2e_client --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+	org.freedesktop.DBus.Monitoring.BecomeMonitor array:string:"type='signal'" uint32:0
+say "a profile in complain mode is let through (and logged)"
+send e2e_complain --dest=org.example.Demo /org/example/Demo org.example.Demo.Allowed
+
+send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
+sleep 0.2
+say "audit records (kernel audit pipeline, printed by kauditd)"
+dmesg | grep -o 'audit: type=1107.*' | sed 's/^audit: //'

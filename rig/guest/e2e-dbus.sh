@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# End to end: the stock dbus-daemon with <apparmor mode="required"/> asks
+# the kernel about every message; clients run under profiles via aa-exec.
+. /rig/tap.sh
+BUS=unix:path=/run/test-bus
+DENIED=org.freedesktop.DBus.Error.AccessDenied
+
+call() { # call PROFILE DEST PATH IFACE.MEMBER [ARGS...]
+	p=$1; shift
+	if [ "$p" = unconfined ]; then set -- dbus-send "--bus=$BUS" --print-reply "--dest=$@"
+	else set -- aa-exec -p "$p" -- dbus-send "--bus=$BUS" --print-reply "--dest=$@"; fi
+	"$@" 2>&1
+	echo "exit=$?"
+}
+request_name() { # request_name PROFILE NAME
+	call "$1" org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.RequestName "string:$2" uint32:4
+}
+
+tap_plan 12
+apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
+
+dbus-daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+bus_pid=$!
+i=0
+while [ ! -S /run/test-bus ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if [ ! -S /run/test-bus ]; then
+	cat /tmp/bus.log
+	echo "Bail out! dbus-daemon did not start"
+	exit 1
+fi
+tap_ok "dbus-daemon starts with <apparmor mode=\"required\">"
+
+aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
+i=0
+while ! grep -q owned /tmp/svc.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+tap_check "confined service owns its name" "owned org.example.Demo" "$(cat /tmp/svc.log)"
+
+out=$(call unconfined org.example.Demo /org/example/Demo org.example.Demo.Allowed)
+tap_check "service may receive Allowed" "exit=0" "$out"
+out=$(call unconfined org.example.Demo /org/example/Demo org.example.Demo.Forbidden)
+tap_check "service may not receive Forbidden" "$DENIED" "$out"
+out=$(call e2e_client org.example.Demo /org/example/Demo org.example.Demo.Allowed)
+tap_check "confined client may call Allowed" "exit=0" "$out"
+out=$(call e2e_client org.example.Demo /org/example/Demo org.example.Demo.Other)
+tap_check "confined client may not send Other" "$DENIED" "$out"
+out=$(request_name e2e_client org.example.Client.Allowed)
+tap_check "confined client owns the name its profile grants" "uint32 1" "$out"
+out=$(request_name e2e_client org.example.Client.Denied)
+tap_check "confined client may not own another name" "$DENIED" "$out"
+out=$(call e2e_client org.freedesktop.DBus /org/freedesktop/DBus \
+	org.freedesktop.DBus.Monitoring.BecomeMonitor array:string:"type='signal'" uint32:0)
+tap_check "confined client may not eavesdrop (BecomeMonitor)" "$DENIED" "$out"
+out=$(call e2e_complain org.example.Demo /org/example/Demo org.example.Demo.Allowed)
+tap_check "complain-mode client is let through" "exit=0" "$out"
+out=$(request_name e2e_complain org.example.Complain)
+tap_check "complain-mode client may own any name" "uint32 1" "$out"
+grep -q "served Forbidden\|served Other" /tmp/svc.log && seen=yes || seen=no
+tap_check "denied calls never reached the service" "no" "$seen"
+
+call unconfined org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
+kill $bus_pid 2>/dev/null
+wait 2>/dev/null
+apparmor_parser -R /rig/e2e.profile
+tap_exit

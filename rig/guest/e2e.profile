@@ -1,0 +1,36 @@
+# Profiles for the end-to-end D-Bus tests and the demo.
+abi <abi/3.0>,
+
+# A client that may talk to the bus driver, call Demo.Allowed on the demo
+# service and own one name.
+profile e2e_client {
+  file,
+  network,
+  signal,
+  dbus send bus=session path=/org/freedesktop/DBus
+       interface=org.freedesktop.DBus peer=(name=org.freedesktop.DBus),
+  dbus receive bus=session peer=(label=unconfined),
+  dbus send bus=session path=/org/example/Demo interface=org.example.Demo
+       member=Allowed peer=(name=org.example.Demo),
+  dbus bind bus=session name=org.example.Client.Allowed,
+}
+
+# The demo service: owns org.example.Demo and may receive Allowed and Quit,
+# nothing else.
+profile e2e_service {
+  file,
+  network,
+  signal,
+  dbus send bus=session,
+  dbus receive bus=session member={Hello,NameAcquired} peer=(label=unconfined),
+  dbus bind bus=session name=org.example.Demo,
+  dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
+       member={Allowed,Quit},
+}
+
+# Complain mode: nothing is allowed by rule, everything is let through.
+profile e2e_complain flags=(complain) {
+  file,
+  network,
+  signal,
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build build/initramfs.cpio.gz: busybox, the selftests from build/tree,
+# the stock Debian apparmor_parser, aa-exec, dbus-daemon and dbus-send with
+# their shared libraries, and the rig's guest scripts.
+source "$(dirname "$0")/lib.sh"
+
+src=${SRC:-$TREE}
+obj=${KOBJ:-$OBJ}
+root=$BUILD/initramfs
+need_pkgs busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev cpio gcc make
+
+run_logged "$LOGS/headers.log" make -C "$src" O="$obj" ARCH=x86_64 headers_install
+sel=$src/tools/testing/selftests/apparmor
+rm -rf "$BUILD/selftests"
+mkdir -p "$BUILD/selftests"
+if [ -f "$sel/Makefile" ]; then
+	run_logged "$LOGS/selftests-build.log" make -C "$sel" \
+		OUTPUT="$BUILD/selftests" KHDR_INCLUDES="-isystem $obj/usr/include"
+fi
+run_logged "$LOGS/dbus-svc-build.log" gcc -O2 -Wall -Werror \
+	-o "$BUILD/dbus-svc" "$TOP/rig/guest/dbus-svc.c" \
+	$(pkg-config --cflags --libs dbus-1)
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/apparmor.d,proc,sys,dev,tmp,run,rig,selftests/apparmor,var/log}
+cp /bin/busybox "$root/bin/busybox"
+progs="/sbin/apparmor_parser /usr/bin/aa-exec /usr/bin/dbus-daemon /usr/bin/dbus-send"
+for p in $progs; do
+	mkdir -p "$root$(dirname "$p")"
+	cp "$p" "$root$p"
+done
+cp -r /etc/apparmor.d/abi "$root/etc/apparmor.d/"
+cp "$TOP"/rig/guest/* "$root/rig/"
+cp "$BUILD/dbus-svc" "$root/rig/dbus-svc"
+find "$BUILD/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/apparmor/" \;
+
+# Shared libraries of every dynamic binary, at their host paths.
+for f in "$root"/sbin/* "$root"/usr/bin/* "$root"/rig/dbus-svc "$root"/selftests/apparmor/*; do
+	[ -f "$f" ] || continue
+	ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
+done | sort -u | while read -r lib; do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
+printf 'root:x:0:0:root:/root:/bin/sh\nmessagebus:x:100:101::/run:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nmessagebus:x:101:\n' >"$root/etc/group"
+echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
+cp "$root/rig/init" "$root/init"
+mkdir -p "$root/etc/apparmor"
+cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
+
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$BUILD/initramfs.cpio.gz"
+echo "initramfs: $(du -h "$BUILD/initramfs.cpio.gz" | cut -f1), $(ls "$root/selftests/apparmor" | wc -l) selftest programs"

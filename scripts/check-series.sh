@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# check-series.sh DIR: make DIR a fresh checkout of the base with the series
+# applied (one commit per patch), then check that
+#   - every patch applies,
+#   - the top-level copies equal the files the series adds,
+#   - checkpatch.pl --strict is clean on every patch.
+# Prints one "ok"/"not ok" line per check; exits non-zero on any failure.
+source "$(dirname "$0")/lib.sh"
+
+dir=$1
+fail=0
+[ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh"
+
+git -C "$TREE" worktree remove --force "$dir" >/dev/null 2>&1 || rm -rf "$dir"
+git -C "$TREE" worktree prune
+git -C "$TREE" worktree add -q --detach "$dir" base
+if "$TOP/scripts/apply-series.sh" "$dir"; then
+	echo "ok series applies to $(git -C "$dir" log -1 --format=%s base)"
+else
+	echo "not ok series does not apply"
+	exit 1
+fi
+
+# Top-level copies against the applied series.
+added=$(git -C "$dir" diff --name-only --diff-filter=A base..HEAD -- $MIRROR_DIRS)
+bad=0
+for f in $added; do
+	if ! cmp -s "$dir/$f" "$TOP/$f"; then
+		echo "# differs from the series: $f"
+		bad=1
+	fi
+done
+for d in $MIRROR_DIRS; do
+	[ -d "$TOP/$d" ] || continue
+	(cd "$TOP" && find "$d" -type f) | while read -r f; do
+		echo "$added" | grep -qx "$f" || echo "# not added by the series: $f"
+	done
+done | grep . && bad=1
+if [ $bad = 0 ]; then
+	echo "ok top-level copies match the series ($(echo "$added" | grep -c .) files)"
+else
+	echo "not ok top-level copies differ from the series (run 'make export')"
+	fail=1
+fi
+
+# checkpatch --strict on every patch, 0 errors/warnings/checks.
+while read -r p; do
+	case "$p" in ''|'#'*) continue ;; esac
+	out=$(cd "$dir" && ./scripts/checkpatch.pl --strict --no-summary --terse \
+		"$TOP/patches/$p" 2>&1) || true
+	if [ -z "$out" ]; then
+		echo "ok checkpatch --strict: $p"
+	else
+		echo "not ok checkpatch --strict: $p"
+		echo "$out" | sed 's/^/# /'
+		fail=1
+	fi
+done <"$TOP/patches/series"
+exit $fail

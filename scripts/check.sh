@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: series checks, a kernel build after every patch, then the
+# guest run (KUnit, kselftests, end-to-end dbus-daemon) under QEMU.
+source "$(dirname "$0")/lib.sh"
+
+export SRC=$BUILD/check/tree KOBJ=$BUILD/check/obj
+results=$LOGS/check-host.tap
+: >"$results"
+t0=$(date +%s)
+mkdir -p "$BUILD/check"
+need_pkgs $HOST_PKGS
+
+step 1/5 "series: apply, top-level copies, checkpatch"
+"$TOP/scripts/check-series.sh" "$SRC" | tee -a "$results" || true
+grep -q '^ok series applies' "$results" || { echo "0 passed, 1 failed"; exit 1; }
+
+step 2/5 "building the kernel after each patch (first build ~15 min, then seconds each)"
+commits=$(git -C "$SRC" rev-list --reverse base..HEAD)
+tip=$(git -C "$SRC" rev-parse HEAD)
+for c in $commits; do
+	git -C "$SRC" checkout -q "$c"
+	subj=$(git -C "$SRC" log -1 --format=%s "$c")
+	if "$TOP/scripts/build-kernel.sh" >/dev/null 2>"$LOGS/bisect-err.log"; then
+		echo "ok builds: $subj" | tee -a "$results"
+	else
+		cat "$LOGS/bisect-err.log"
+		echo "not ok builds: $subj" | tee -a "$results"
+	fi
+done
+git -C "$SRC" checkout -q "$tip"
+cp "$KOBJ/arch/x86/boot/bzImage" "$BUILD/bzImage"
+
+step 3/5 "building the initramfs"
+"$TOP/scripts/build-initramfs.sh"
+
+step 4/5 "booting the guest: KUnit, kselftests, dbus-daemon end to end (~2 min)"
+guest_ok=1
+"$TOP/scripts/boot.sh" check "$LOGS/console-check.log" || guest_ok=0
+
+step 5/5 "results"
+host_pass=$(grep -c '^ok ' "$results" || true)
+host_fail=$(grep -c '^not ok ' "$results" || true)
+grep '^not ok ' "$results" || true
+set +e
+guest=$(python3 "$TOP/scripts/tap-summary.py" "$LOGS/console-check.log")
+set -e
+echo "$guest" | sed '$d'
+read -r gp _ gf _ gs _ <<<"$(echo "$guest" | tail -1 | tr -d ',')"
+passed=$((host_pass + gp))
+failed=$((host_fail + gf))
+[ $guest_ok = 1 ] || { failed=$((failed + 1)); tail -n 30 "$LOGS/console-check.log"; }
+echo "console: $LOGS/console-check.log; took $(( $(date +%s) - t0 )) s"
+line="$passed passed, $failed failed"
+[ -n "${gs:-}" ] && [ "${gs:-0}" != 0 ] && line="$line, $gs skipped"
+echo "$line"
+[ "$failed" = 0 ]

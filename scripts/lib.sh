@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the workbench scripts: paths, progress, apt, logs.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+BASE_PKG=linux-source-6.12
+# The point release the series was made on; other versions are tried but warned about.
+BASE_VERSION=6.12.117-1~deb12u1
+BASE_DIR=$BUILD/base/linux-source-6.12
+TREE=$BUILD/tree
+OBJ=$BUILD/obj
+LOGS=$BUILD/logs
+GIT_IDENT_NAME="D-Bus Mediation Team"
+GIT_IDENT_EMAIL="apparmor-dbus@example.org"
+# Stable dates keep exported patches byte-identical across exports.
+export GIT_AUTHOR_NAME="$GIT_IDENT_NAME" GIT_AUTHOR_EMAIL="$GIT_IDENT_EMAIL"
+export GIT_COMMITTER_NAME="$GIT_IDENT_NAME" GIT_COMMITTER_EMAIL="$GIT_IDENT_EMAIL"
+export GIT_COMMITTER_DATE="2026-11-26T12:00:00+00:00"
+# Directories whose added files are mirrored at the top level of the repo.
+MIRROR_DIRS="security/apparmor include/uapi/linux tools/testing/selftests/apparmor Documentation"
+
+mkdir -p "$BUILD" "$LOGS"
+
+step() { printf '[%s] %s\n' "$1" "$2"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# run_logged LOG CMD...: run CMD with output in LOG; on failure show the tail.
+run_logged() {
+	local log=$1; shift
+	if ! "$@" >"$log" 2>&1; then
+		echo "---- last 40 lines of $log ----" >&2
+		tail -n 40 "$log" >&2
+		echo "---- full log: $log ----" >&2
+		return 1
+	fi
+}
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
+# need_pkgs PKG...: install the Debian packages that are missing.
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing: ${missing[*]}"
+	if [ ! -e "$BUILD/.apt-updated" ]; then
+		$SUDO apt-get update -qq >"$LOGS/apt-update.log" 2>&1 || true
+		touch "$BUILD/.apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive run_logged "$LOGS/apt-install.log" \
+		$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+HOST_PKGS="bc bison flex libelf-dev libssl-dev cpio xz-utils gcc make git perl python3 \
+	qemu-system-x86 busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev \
+	libapparmor-dev python3-libapparmor kmod rsync"
