@@ -47,7 +47,8 @@ fi
 # checkpatch --strict on every patch, 0 errors/warnings/checks.
 while read -r p; do
 	case "$p" in ''|'#'*) continue ;; esac
-	out=$(cd "$dir" && ./scripts/checkpatch.pl --strict --no-summary --terse \
+	# Debian's python3 has the ply and git modules spdxcheck.py needs.
+	out=$(cd "$dir" && PATH=/usr/bin:/bin:$PATH ./scripts/checkpatch.pl --strict --no-summary --terse \
 		"$TOP/patches/$p" 2>&1) || true
 	if [ -z "$out" ]; then
 		echo "ok checkpatch --strict: $p"

@@ -59,4 +59,4 @@ need_pkgs() {
 
 HOST_PKGS="bc bison flex libelf-dev libssl-dev cpio xz-utils gcc make git perl python3 \
 	qemu-system-x86 busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev \
-	libapparmor-dev python3-libapparmor kmod rsync"
+	libapparmor-dev python3-libapparmor python3-ply python3-git kmod rsync"

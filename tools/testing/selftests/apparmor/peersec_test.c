@@ -114,13 +114,13 @@ FIXTURE_TEARDOWN(peersec)
 	EXPECT_EQ(0, aa_remove_policy(policy));
 }
 
-static int listen_on(FIXTURE_DATA(peersec) *self)
+static int listen_on(const struct sockaddr_un *addr, socklen_t addrlen)
 {
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	if (fd < 0)
 		return -1;
-	if (bind(fd, (struct sockaddr *)&self->addr, self->addrlen) ||
+	if (bind(fd, (const struct sockaddr *)addr, addrlen) ||
 	    listen(fd, 4)) {
 		close(fd);
 		return -1;
@@ -128,13 +128,13 @@ static int listen_on(FIXTURE_DATA(peersec) *self)
 	return fd;
 }
 
-static int connect_to(FIXTURE_DATA(peersec) *self)
+static int connect_to(const struct sockaddr_un *addr, socklen_t addrlen)
 {
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&self->addr, self->addrlen)) {
+	if (connect(fd, (const struct sockaddr *)addr, addrlen)) {
 		close(fd);
 		return -1;
 	}
@@ -213,7 +213,7 @@ TEST_F(peersec, confined_client)
 	int srv, conn;
 	pid_t pid;
 
-	srv = listen_on(self);
+	srv = listen_on(&self->addr, self->addrlen);
 	ASSERT_LE(0, srv);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -222,7 +222,7 @@ TEST_F(peersec, confined_client)
 
 		if (aa_change_profile(PROFILE_A))
 			_exit(1);
-		fd = connect_to(self);
+		fd = connect_to(&self->addr, self->addrlen);
 		if (fd < 0)
 			_exit(2);
 		_exit(send_answer(self->up[1], fd));
@@ -248,7 +248,7 @@ TEST_F(peersec, confined_server)
 
 		if (aa_change_profile(PROFILE_A))
 			_exit(1);
-		srv = listen_on(self);
+		srv = listen_on(&self->addr, self->addrlen);
 		if (srv < 0 || signal_peer(self->up[1]))
 			_exit(2);
 		conn = accept(srv, NULL, NULL);
@@ -257,7 +257,7 @@ TEST_F(peersec, confined_server)
 		_exit(send_answer(self->up[1], conn));
 	}
 	ASSERT_EQ(0, wait_peer(self->up[0]));
-	fd = connect_to(self);
+	fd = connect_to(&self->addr, self->addrlen);
 	ASSERT_LE(0, fd);
 	expect_label(_metadata, fd, LABEL_A_ENFORCE);
 	expect_answer(_metadata, self->up[0], "unconfined");
@@ -281,7 +281,7 @@ TEST_F(peersec, listener_changes_profile_before_accept)
 
 		if (aa_change_profile(PROFILE_A))
 			_exit(1);
-		srv = listen_on(self);
+		srv = listen_on(&self->addr, self->addrlen);
 		if (srv < 0 || aa_change_profile(PROFILE_B) ||
 		    signal_peer(self->up[1]))
 			_exit(2);
@@ -291,7 +291,7 @@ TEST_F(peersec, listener_changes_profile_before_accept)
 		_exit(send_answer(self->up[1], conn));
 	}
 	ASSERT_EQ(0, wait_peer(self->up[0]));
-	fd = connect_to(self);
+	fd = connect_to(&self->addr, self->addrlen);
 	ASSERT_LE(0, fd);
 	expect_label(_metadata, fd, LABEL_A_ENFORCE);
 	expect_answer(_metadata, self->up[0], "unconfined");
@@ -305,7 +305,7 @@ TEST_F(peersec, peer_profile_replaced)
 	int srv, conn;
 	pid_t pid;
 
-	srv = listen_on(self);
+	srv = listen_on(&self->addr, self->addrlen);
 	ASSERT_LE(0, srv);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -314,7 +314,7 @@ TEST_F(peersec, peer_profile_replaced)
 
 		if (aa_change_profile(PROFILE_A))
 			_exit(1);
-		fd = connect_to(self);
+		fd = connect_to(&self->addr, self->addrlen);
 		if (fd < 0)
 			_exit(2);
 		/* Hold the connection until the parent is done. */
@@ -338,14 +338,14 @@ TEST_F(peersec, peer_closed)
 	int srv, conn;
 	pid_t pid;
 
-	srv = listen_on(self);
+	srv = listen_on(&self->addr, self->addrlen);
 	ASSERT_LE(0, srv);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		if (aa_change_profile(PROFILE_A))
 			_exit(1);
-		_exit(connect_to(self) < 0 ? 2 : 0);
+		_exit(connect_to(&self->addr, self->addrlen) < 0 ? 2 : 0);
 	}
 	expect_child_ok(_metadata, pid);
 	conn = accept(srv, NULL, NULL);

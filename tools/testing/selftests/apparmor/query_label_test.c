@@ -322,6 +322,7 @@ FIXTURE_VARIANT_ADD(query, eavesdrop_other_bus) {
 	.label = "sq_fields", .shape = EAVESDROP, .fields = { "session" },
 	.want = { COMPAT_LOCK, 0, 0, 0 },
 };
+
 /* clang-format on */
 
 FIXTURE_SETUP(query)
