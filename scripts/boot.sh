@@ -18,8 +18,9 @@ cmd=(qemu-system-x86_64 $accel -m 1024 -smp 1 -nographic -no-reboot
 	-append "console=ttyS0 panic=-1 oops=panic rig=$job ${APPEND:-}")
 : >"$log"
 if [ "${SHOW:-0}" = 1 ]; then
+	# Show the guest job's own output; the full console stays in $log.
 	timeout --foreground "$timeout" "${cmd[@]}" </dev/null 2>&1 | tee "$log" |
-		tr -d '\r' | grep --line-buffered -v '^\(KTAP\|    \|# Subtest\|1\.\.\)' || true
+		tr -d '\r' | sed -un '/^RIG: start/,${/^dmesg: /d;p}' || true
 else
 	timeout --foreground "$timeout" "${cmd[@]}" </dev/null >"$log" 2>&1 || true
 fi

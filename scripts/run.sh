@@ -13,3 +13,7 @@ step 3/4 "building the initramfs"
 "$TOP/scripts/build-initramfs.sh"
 step 4/4 "booting under QEMU (TCG)"
 SHOW=1 TIMEOUT=300 "$TOP/scripts/boot.sh" run
+if python3 "$TOP/scripts/tap-summary.py" "$LOGS/console-run.log" | grep '^kernel: '; then
+	die "the kernel reported a problem; console: $LOGS/console-run.log"
+fi
+echo "console: $LOGS/console-run.log"

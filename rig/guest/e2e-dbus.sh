@@ -18,7 +18,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 12
+tap_plan 13
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 dbus-daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
@@ -51,7 +51,10 @@ out=$(request_name e2e_client org.example.Client.Denied)
 tap_check "confined client may not own another name" "$DENIED" "$out"
 out=$(call e2e_client org.freedesktop.DBus /org/freedesktop/DBus \
 	org.freedesktop.DBus.Monitoring.BecomeMonitor array:string:"type='signal'" uint32:0)
-tap_check "confined client may not eavesdrop (BecomeMonitor)" "$DENIED" "$out"
+tap_check "confined client may not eavesdrop (BecomeMonitor)" \
+	"$DENIED: Connection \":1." "$out"
+tap_check "eavesdrop refusal comes from the eavesdrop permission" \
+	"is not allowed to eavesdrop due to AppArmor policy" "$out"
 out=$(call e2e_complain org.example.Demo /org/example/Demo org.example.Demo.Allowed)
 tap_check "complain-mode client is let through" "exit=0" "$out"
 out=$(request_name e2e_complain org.example.Complain)

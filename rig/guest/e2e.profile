@@ -1,14 +1,15 @@
 # Profiles for the end-to-end D-Bus tests and the demo.
 abi <abi/3.0>,
 
-# A client that may talk to the bus driver, call Demo.Allowed on the demo
-# service and own one name.
+# A client that may talk to the bus driver (any interface, so that
+# BecomeMonitor reaches the eavesdrop check), call Demo.Allowed on the demo
+# service and own one name. It has no eavesdrop rule.
 profile e2e_client {
   file,
   network,
   signal,
   dbus send bus=session path=/org/freedesktop/DBus
-       interface=org.freedesktop.DBus peer=(name=org.freedesktop.DBus),
+       peer=(name=org.freedesktop.DBus),
   dbus receive bus=session peer=(label=unconfined),
   dbus send bus=session path=/org/example/Demo interface=org.example.Demo
        member=Allowed peer=(name=org.example.Demo),
