@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "label_query.h"
 
 /* Permission bits, as in libapparmor's <sys/apparmor.h>. */
 #define DBUS_SEND 0x02
@@ -30,8 +31,6 @@
  * compat mapping adds AA_MAY_LOCK to every matching state's allow set.
  */
 #define COMPAT_LOCK 0x8000
-
-#define CLASS_DBUS "\x20"
 
 static const char policy[] =
 	"abi <abi/3.0>,\n"
@@ -57,90 +56,14 @@ static const char policy[] =
 	"  dbus eavesdrop bus=system,\n"
 	"}\n";
 
-/**
- * struct answer - the four words of a label query answer
- * @allow: permissions granted
- * @deny: permissions explicitly denied
- * @audit: permissions to audit
- * @quiet: permissions whose denial is not logged
- */
-struct answer {
-	uint32_t allow, deny, audit, quiet;
-};
-
-enum shape { MSG, BIND, EAVESDROP };
-
-/**
- * build_query - lay out a label query of class dbus
- * @buf: destination, at least 4096 bytes
- * @label: subject label
- * @shape: which fields follow the bus
- * @f: bus, name, peer label, path, interface, member
- *
- * Returns: the query length.
- */
-static size_t build_query(char *buf, const char *label, enum shape shape,
-			  const char *const f[6])
-{
-	static const int nfields[] = { [MSG] = 6, [BIND] = 2, [EAVESDROP] = 1 };
-	size_t len = 0;
-	int i;
-
-	memcpy(buf, "label\0", 6);
-	len = 6;
-	len += sprintf(buf + len, "%s", label) + 1;
-	len += sprintf(buf + len, CLASS_DBUS);
-	for (i = 0; i < nfields[shape]; i++) {
-		if (i)
-			buf[len++] = '\0';
-		len += sprintf(buf + len, "%s", f[i] ? f[i] : "");
-	}
-	return len;
-}
-
-/**
- * query - send one query to .access and parse the answer
- * @buf: query bytes
- * @len: query length
- * @ans: parsed answer
- *
- * Returns: 0, or -errno of the failing write or read.
- */
-static int query(const char *buf, size_t len, struct answer *ans)
-{
-	char out[256];
-	ssize_t n;
-	int fd, err = 0;
-
-	fd = open(AA_FS "/.access", O_RDWR);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, buf, len) != (ssize_t)len) {
-		err = -errno;
-		goto out;
-	}
-	n = read(fd, out, sizeof(out) - 1);
-	if (n < 0) {
-		err = -errno;
-		goto out;
-	}
-	out[n] = '\0';
-	if (sscanf(out, "allow 0x%x\ndeny 0x%x\naudit 0x%x\nquiet 0x%x\n",
-		   &ans->allow, &ans->deny, &ans->audit, &ans->quiet) != 4)
-		err = -EBADMSG;
-out:
-	close(fd);
-	return err;
-}
-
 FIXTURE(query) {};
 
 FIXTURE_VARIANT(query)
 {
 	const char *label;
-	enum shape shape;
+	enum dbus_shape shape;
 	const char *fields[6];
-	struct answer want;
+	struct label_answer want;
 };
 
 #define SESSION_MSG(...) { "session", "org.example.Svc", "sq_peer", \
@@ -148,28 +71,28 @@ FIXTURE_VARIANT(query)
 
 /* clang-format off */
 FIXTURE_VARIANT_ADD(query, all_message) {
-	.label = "sq_all", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_all", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { DBUS_MSG | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, all_bind) {
-	.label = "sq_all", .shape = BIND,
+	.label = "sq_all", .shape = SHAPE_BIND,
 	.fields = { "session", "org.example.Any" },
 	.want = { DBUS_BIND | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, all_eavesdrop) {
-	.label = "sq_all", .shape = EAVESDROP, .fields = { "system" },
+	.label = "sq_all", .shape = SHAPE_EAVESDROP, .fields = { "system" },
 	.want = { DBUS_EAVESDROP | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, deny_all) {
-	.label = "sq_deny", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_deny", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { COMPAT_LOCK, 0, 0, DBUS_MSG },
 };
 
 FIXTURE_VARIANT_ADD(query, audit_all) {
-	.label = "sq_audit", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_audit", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { DBUS_MSG | COMPAT_LOCK, 0, DBUS_MSG, 0 },
 };
 
@@ -178,139 +101,139 @@ FIXTURE_VARIANT_ADD(query, audit_all) {
  * all: nothing allowed, nothing quiet, so every denial is logged.
  */
 FIXTURE_VARIANT_ADD(query, audit_deny_all) {
-	.label = "sq_audit_deny", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_audit_deny", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, send_only) {
-	.label = "sq_send", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_send", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { DBUS_SEND | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, receive_only) {
-	.label = "sq_receive", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_receive", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { DBUS_RECEIVE | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, bind_only) {
-	.label = "sq_bind", .shape = BIND,
+	.label = "sq_bind", .shape = SHAPE_BIND,
 	.fields = { "session", "org.example.Any" },
 	.want = { DBUS_BIND | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, bind_rule_not_message) {
-	.label = "sq_bind", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_bind", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, eavesdrop_only) {
-	.label = "sq_eavesdrop", .shape = EAVESDROP, .fields = { "session" },
+	.label = "sq_eavesdrop", .shape = SHAPE_EAVESDROP, .fields = { "session" },
 	.want = { DBUS_EAVESDROP | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, no_rules) {
-	.label = "sq_none", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_none", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, complain_no_rules) {
-	.label = "sq_complain", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_complain", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, unconfined) {
-	.label = "unconfined", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "unconfined", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { 0xffffffff, 0, 0, 0xffffffff },
 };
 
 FIXTURE_VARIANT_ADD(query, exact_fields) {
-	.label = "sq_fields", .shape = MSG, .fields = SESSION_MSG(),
+	.label = "sq_fields", .shape = SHAPE_MSG, .fields = SESSION_MSG(),
 	.want = { DBUS_SEND | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, wrong_bus) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "system", "org.example.Svc", "sq_peer",
 		    "/org/example/Obj", "org.example.Iface", "Hello" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, wrong_name) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "session", "org.example.Other", "sq_peer",
 		    "/org/example/Obj", "org.example.Iface", "Hello" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, wrong_peer_label) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "session", "org.example.Svc", "sq_other",
 		    "/org/example/Obj", "org.example.Iface", "Hello" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, wrong_path) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "session", "org.example.Svc", "sq_peer",
 		    "/org/example/Obj2", "org.example.Iface", "Hello" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, wrong_interface) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "session", "org.example.Svc", "sq_peer",
 		    "/org/example/Obj", "org.example.Other", "Hello" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, wrong_member) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "session", "org.example.Svc", "sq_peer",
 		    "/org/example/Obj", "org.example.Iface", "Hellox" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, glob_path_alternation_iface) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "system", "org.example.Anything", "any_label",
 		    "/glob/deep/er", "org.example.B", "GetAll" },
 	.want = { DBUS_RECEIVE | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, alternation_miss) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "system", "org.example.Anything", "any_label",
 		    "/glob/x", "org.example.C", "GetAll" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, glob_member_miss) {
-	.label = "sq_fields", .shape = MSG,
+	.label = "sq_fields", .shape = SHAPE_MSG,
 	.fields = { "system", "org.example.Anything", "any_label",
 		    "/glob/x", "org.example.A", "SetAll" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, bind_exact) {
-	.label = "sq_fields", .shape = BIND,
+	.label = "sq_fields", .shape = SHAPE_BIND,
 	.fields = { "session", "org.example.Owned" },
 	.want = { DBUS_BIND | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, bind_glob) {
-	.label = "sq_fields", .shape = BIND,
+	.label = "sq_fields", .shape = SHAPE_BIND,
 	.fields = { "session", "org.example.PrefixAndMore" },
 	.want = { DBUS_BIND | COMPAT_LOCK, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, bind_miss) {
-	.label = "sq_fields", .shape = BIND,
+	.label = "sq_fields", .shape = SHAPE_BIND,
 	.fields = { "session", "org.example.Owned2" },
 	.want = { 0, 0, 0, 0 },
 };
 
 FIXTURE_VARIANT_ADD(query, eavesdrop_bus) {
-	.label = "sq_fields", .shape = EAVESDROP, .fields = { "system" },
+	.label = "sq_fields", .shape = SHAPE_EAVESDROP, .fields = { "system" },
 	.want = { DBUS_EAVESDROP | COMPAT_LOCK, 0, 0, 0 },
 };
 
@@ -319,7 +242,7 @@ FIXTURE_VARIANT_ADD(query, eavesdrop_bus) {
  * state without dbus permissions: only the compat bit is set.
  */
 FIXTURE_VARIANT_ADD(query, eavesdrop_other_bus) {
-	.label = "sq_fields", .shape = EAVESDROP, .fields = { "session" },
+	.label = "sq_fields", .shape = SHAPE_EAVESDROP, .fields = { "session" },
 	.want = { COMPAT_LOCK, 0, 0, 0 },
 };
 
@@ -340,13 +263,13 @@ FIXTURE_TEARDOWN(query)
 
 TEST_F(query, answer)
 {
-	struct answer ans = {};
+	struct label_answer ans = {};
 	char buf[4096];
 	size_t len;
 
-	len = build_query(buf, variant->label, variant->shape,
-			  variant->fields);
-	ASSERT_EQ(0, query(buf, len, &ans));
+	len = label_query_build(buf, variant->label, variant->shape,
+				variant->fields);
+	ASSERT_EQ(0, label_query(buf, len, &ans));
 	EXPECT_EQ(variant->want.allow, ans.allow);
 	EXPECT_EQ(variant->want.deny, ans.deny);
 	EXPECT_EQ(variant->want.audit, ans.audit);
@@ -375,20 +298,20 @@ FIXTURE_TEARDOWN(query_errors)
 TEST_F(query_errors, unknown_label)
 {
 	static const char *const f[6] = { "session" };
-	struct answer ans;
+	struct label_answer ans;
 	char buf[4096];
-	size_t len = build_query(buf, "sq_no_such_profile", EAVESDROP, f);
+	size_t len = label_query_build(buf, "sq_no_such_profile", SHAPE_EAVESDROP, f);
 
-	ASSERT_EQ(-ENOENT, query(buf, len, &ans));
+	ASSERT_EQ(-ENOENT, label_query(buf, len, &ans));
 }
 
 /* A label with nothing after it is not a query. */
 TEST_F(query_errors, label_without_query)
 {
 	static const char buf[] = "label\0sq_all";
-	struct answer ans;
+	struct label_answer ans;
 
-	ASSERT_EQ(-EINVAL, query(buf, sizeof(buf) - 1, &ans));
+	ASSERT_EQ(-EINVAL, label_query(buf, sizeof(buf) - 1, &ans));
 }
 
 /*
@@ -400,12 +323,12 @@ TEST_F(query_errors, label_without_query)
 TEST_F(query_errors, empty_mask_is_vacuous)
 {
 	static const char *const f[6] = { "session" };
-	struct answer ans;
+	struct label_answer ans;
 	char buf[4096];
-	size_t len = build_query(buf, "sq_none", EAVESDROP, f);
+	size_t len = label_query_build(buf, "sq_none", SHAPE_EAVESDROP, f);
 	uint32_t mask = 0;
 
-	ASSERT_EQ(0, query(buf, len, &ans));
+	ASSERT_EQ(0, label_query(buf, len, &ans));
 	EXPECT_EQ(0, ans.allow);
 	EXPECT_EQ(0, mask & ~(ans.allow & ~ans.deny));
 }

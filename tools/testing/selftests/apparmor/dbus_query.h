@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building and sending AppArmor D-Bus queries (see <linux/apparmor.h>).
+ */
+
+#ifndef _SELFTESTS_APPARMOR_DBUS_QUERY_H
+#define _SELFTESTS_APPARMOR_DBUS_QUERY_H
+
+#include <errno.h>
+#include <linux/apparmor.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DBUS_QUERY_FILE "/sys/kernel/security/apparmor/.dbus"
+
+/**
+ * struct dq_request - a request being built
+ * @buf: the bytes to write; room for more than the kernel takes, so that
+ *       tests can build oversize requests
+ * @len: bytes used in @buf
+ */
+struct dq_request {
+	union {
+		struct apparmor_dbus_query_hdr hdr;
+		unsigned char buf[2 * APPARMOR_DBUS_QUERY_MAX_SIZE];
+	};
+	size_t len;
+};
+
+/**
+ * dq_init - start an empty request
+ * @r: request to reset
+ */
+static inline void dq_init(struct dq_request *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	r->len = sizeof(r->hdr);
+	r->hdr.size = r->len;
+}
+
+/**
+ * dq_add - append one query
+ * @r: request to append to
+ * @op: an APPARMOR_DBUS_OP_* value
+ * @request: the permissions asked
+ * @f: the APPARMOR_DBUS_FIELD_COUNT strings; NULL stands for ""
+ *
+ * Returns: the new query, for tests that then corrupt it, or NULL if
+ * it does not fit.
+ */
+static inline struct apparmor_dbus_query *dq_add(struct dq_request *r,
+						 __u32 op, __u32 request,
+						 const char *const *f)
+{
+	struct apparmor_dbus_query *q = (void *)(r->buf + r->len);
+	size_t len = sizeof(*q);
+	int i;
+
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++)
+		len += strlen(f[i] ? f[i] : "") + 1;
+	len = (len + 7) & ~(size_t)7;
+	if (r->len + len > sizeof(r->buf))
+		return NULL;
+
+	memset(q, 0, len);
+	q->size = len;
+	q->op = op;
+	q->request = request;
+	len = 0;
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
+		const char *s = f[i] ? f[i] : "";
+		size_t n = strlen(s) + 1;
+
+		memcpy(q->strings + len, s, n);
+		len += n;
+	}
+	r->len += q->size;
+	r->hdr.count++;
+	r->hdr.size = r->len;
+	return q;
+}
+
+/**
+ * dq_send - one round trip: write the request, read every answer
+ * @fd: an open .dbus file
+ * @buf: request bytes
+ * @len: request length
+ * @ans: room for the answers
+ * @nans: number of answers @ans can hold
+ *
+ * Returns: number of answers, or -errno of the failing write or read.
+ */
+static inline int dq_send(int fd, const void *buf, size_t len,
+			  struct apparmor_dbus_answer *ans, size_t nans)
+{
+	ssize_t n;
+
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len)
+		return -errno;
+	n = pread(fd, ans, nans * sizeof(*ans), 0);
+	if (n < 0)
+		return -errno;
+	return n / sizeof(*ans);
+}
+
+#endif /* _SELFTESTS_APPARMOR_DBUS_QUERY_H */

@@ -1,0 +1,843 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AppArmor tests - the D-Bus query file .dbus
+ *
+ * Policy is compiled by the real apparmor_parser. Answers are asserted
+ * word for word, and checked against the generic label query of .access
+ * for the same label and DFA input.
+ */
+
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "common.h"
+#include "dbus_query.h"
+#include "label_query.h"
+
+#define SEND APPARMOR_DBUS_SEND
+#define RECEIVE APPARMOR_DBUS_RECEIVE
+#define BIND APPARMOR_DBUS_BIND
+#define EAVESDROP_PERM APPARMOR_DBUS_EAVESDROP
+/* Added to every live state of policy without a permission table. */
+#define COMPAT_LOCK 0x8000
+
+#define OP_CALL APPARMOR_DBUS_OP_METHOD_CALL
+#define OP_BIND APPARMOR_DBUS_OP_BIND
+#define OP_EAVESDROP APPARMOR_DBUS_OP_EAVESDROP
+
+static const char policy[] =
+	"abi <abi/3.0>,\n"
+	"profile dq_client {\n"
+	"  file,\n"
+	"  dbus send bus=session path=/org/example/Obj\n"
+	"       interface=org.example.Iface member={Hello,Ping}\n"
+	"       peer=(name=org.example.Svc label=dq_service),\n"
+	"  audit dbus send bus=session path=/org/example/Audited\n"
+	"       peer=(label=dq_service),\n"
+	"  deny dbus send bus=session member=Forbidden,\n"
+	"  dbus bind bus=session name=org.example.Client*,\n"
+	"  dbus eavesdrop bus=system,\n"
+	"}\n"
+	"profile dq_service {\n"
+	"  file,\n"
+	"  dbus receive bus=session path=/org/example/**\n"
+	"       peer=(label=dq_client),\n"
+	"  dbus bind bus=session name=org.example.Svc,\n"
+	"}\n"
+	"profile dq_complain flags=(complain) {\n"
+	"  dbus send bus=session member=Hello,\n"
+	"}\n"
+	"profile dq_all { file, dbus, }\n"
+	"profile :dq_ns:dq_child { file, dbus send bus=session, }\n";
+
+/* Field order of struct apparmor_dbus_query's strings. */
+#define FIELDS(subj, peer, bus, sname, pname, path, iface, member) \
+	((const char *const[APPARMOR_DBUS_FIELD_COUNT]) {		\
+		subj, peer, bus, sname, pname, path, iface, member })
+
+#define HELLO(subj, peer) FIELDS(subj, peer, "session", ":1.1",	\
+	"org.example.Svc", "/org/example/Obj", "org.example.Iface", "Hello")
+
+static void setup_policy(struct __test_metadata *const _metadata, int *fd)
+{
+	*fd = -1;
+	if (!aa_available())
+		SKIP(return, "AppArmor policy cannot be loaded here");
+	ASSERT_EQ(0, aa_load_policy(policy));
+	*fd = open(DBUS_QUERY_FILE, O_RDWR);
+	ASSERT_LE(0, *fd)
+	{
+		TH_LOG("cannot open " DBUS_QUERY_FILE ": %s", strerror(errno));
+	}
+}
+
+static void teardown_policy(struct __test_metadata *const _metadata, int fd)
+{
+	if (fd >= 0)
+		close(fd);
+	if (aa_available())
+		EXPECT_EQ(0, aa_remove_policy(policy));
+}
+
+FIXTURE(dbus_query)
+{
+	int fd;
+};
+
+FIXTURE_SETUP(dbus_query)
+{
+	setup_policy(_metadata, &self->fd);
+}
+
+FIXTURE_TEARDOWN(dbus_query)
+{
+	teardown_policy(_metadata, self->fd);
+}
+
+/* One query, one answer; returns 0 or -errno. */
+static int ask(int fd, __u32 op, __u32 request,
+	       const char *const f[APPARMOR_DBUS_FIELD_COUNT],
+	       struct apparmor_dbus_answer *ans)
+{
+	struct dq_request r;
+	int n;
+
+	dq_init(&r);
+	if (!dq_add(&r, op, request, f))
+		return -E2BIG;
+	memset(ans, 0xa5, sizeof(*ans));
+	n = dq_send(fd, r.buf, r.len, ans, 1);
+	if (n < 0)
+		return n;
+	return n == 1 ? 0 : -EBADMSG;
+}
+
+static long read_revision(const char *path)
+{
+	char buf[32];
+
+	if (aa_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/* Expected words of one side, in struct apparmor_dbus_perms order. */
+struct want {
+	__u32 allow, deny, audit, quiet, complain, kill, denied;
+};
+
+static void expect_perms(struct __test_metadata *const _metadata,
+			 const struct apparmor_dbus_perms *p, struct want w)
+{
+	EXPECT_EQ(w.allow, p->allow);
+	EXPECT_EQ(w.deny, p->deny);
+	EXPECT_EQ(w.audit, p->audit);
+	EXPECT_EQ(w.quiet, p->quiet);
+	EXPECT_EQ(w.complain, p->complain);
+	EXPECT_EQ(w.kill, p->kill);
+	EXPECT_EQ(w.denied, p->denied);
+	EXPECT_EQ(0, p->reserved)
+	{
+		TH_LOG("got allow %x deny %x audit %x quiet %x complain %x kill %x denied %x",
+		       p->allow, p->deny, p->audit, p->quiet, p->complain,
+		       p->kill, p->denied);
+	}
+}
+
+#define EXPECT_PERMS(p, ...) \
+	expect_perms(_metadata, &(p), (struct want) { __VA_ARGS__ })
+
+static void expect_side_empty(struct __test_metadata *const _metadata,
+			      const struct apparmor_dbus_perms *p)
+{
+	expect_perms(_metadata, p, (struct want) { 0 });
+	EXPECT_EQ(0, p->revision);
+}
+
+TEST_F(dbus_query, message_allowed_both_sides)
+{
+	struct apparmor_dbus_answer ans;
+	long rev = read_revision(AA_FS "/policy/revision");
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND | RECEIVE,
+			 HELLO("dq_client", "dq_service"), &ans));
+	EXPECT_PERMS(ans.subject, SEND | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+	EXPECT_PERMS(ans.peer, RECEIVE | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+	EXPECT_EQ(rev, ans.subject.revision);
+	EXPECT_EQ(rev, ans.peer.revision);
+}
+
+TEST_F(dbus_query, every_message_op_matches_alike)
+{
+	static const __u32 ops[] = {
+		APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_OP_SIGNAL,
+		APPARMOR_DBUS_OP_METHOD_RETURN, APPARMOR_DBUS_OP_ERROR,
+	};
+	struct apparmor_dbus_answer first, ans;
+	int i;
+
+	ASSERT_EQ(0, ask(self->fd, ops[0], SEND | RECEIVE,
+			 HELLO("dq_client", "dq_service"), &first));
+	for (i = 1; i < 4; i++) {
+		ASSERT_EQ(0, ask(self->fd, ops[i], SEND | RECEIVE,
+				 HELLO("dq_client", "dq_service"), &ans));
+		EXPECT_EQ(0, memcmp(&first, &ans, sizeof(ans)))
+		{
+			TH_LOG("op %u answers differently", ops[i]);
+		}
+	}
+}
+
+TEST_F(dbus_query, only_asked_side_is_answered)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client", "dq_service"), &ans));
+	EXPECT_PERMS(ans.subject, SEND | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+	expect_side_empty(_metadata, &ans.peer);
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, RECEIVE,
+			 HELLO("dq_client", "dq_service"), &ans));
+	expect_side_empty(_metadata, &ans.subject);
+	EXPECT_PERMS(ans.peer, RECEIVE | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+}
+
+TEST_F(dbus_query, receiver_refuses)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND | RECEIVE,
+			 FIELDS("dq_client", "dq_service", "session", ":1.1",
+				"org.example.Svc", "/elsewhere",
+				"org.example.Iface", "Hello"), &ans));
+	/* The sender's rule needs /org/example/Obj: dead state, nothing. */
+	EXPECT_PERMS(ans.subject, 0, 0, 0, 0, 0, 0, SEND);
+	EXPECT_PERMS(ans.peer, 0, 0, 0, 0, 0, 0, RECEIVE);
+}
+
+TEST_F(dbus_query, explicit_deny_is_quiet)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 FIELDS("dq_client", "", "session", "", "x", "/x",
+				"x.y", "Forbidden"), &ans));
+	EXPECT_PERMS(ans.subject, COMPAT_LOCK, 0, 0, SEND, 0, 0, SEND);
+}
+
+TEST_F(dbus_query, audit_rule)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 FIELDS("dq_client", "dq_service", "session", "", "",
+				"/org/example/Audited", "", ""), &ans));
+	EXPECT_PERMS(ans.subject, SEND | COMPAT_LOCK, 0, SEND, 0, 0, 0, 0);
+}
+
+TEST_F(dbus_query, bind)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_BIND, BIND,
+			 FIELDS("dq_client", "", "session", "org.example.Client7",
+				"", "", "", ""), &ans));
+	EXPECT_PERMS(ans.subject, BIND | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+	expect_side_empty(_metadata, &ans.peer);
+
+	ASSERT_EQ(0, ask(self->fd, OP_BIND, BIND,
+			 FIELDS("dq_client", "", "session", "org.example.Svc",
+				"", "", "", ""), &ans));
+	/* Still a live prefix of the send rule's peer name: compat bit only. */
+	EXPECT_PERMS(ans.subject, COMPAT_LOCK, 0, 0, 0, 0, 0, BIND);
+}
+
+TEST_F(dbus_query, eavesdrop)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_EAVESDROP, EAVESDROP_PERM,
+			 FIELDS("dq_client", "", "system", "", "", "", "", ""),
+			 &ans));
+	EXPECT_PERMS(ans.subject, EAVESDROP_PERM | COMPAT_LOCK, 0, 0, 0, 0, 0,
+		     0);
+
+	ASSERT_EQ(0, ask(self->fd, OP_EAVESDROP, EAVESDROP_PERM,
+			 FIELDS("dq_service", "", "system", "", "", "", "", ""),
+			 &ans));
+	EXPECT_PERMS(ans.subject, 0, 0, 0, 0, 0, 0, EAVESDROP_PERM);
+}
+
+TEST_F(dbus_query, complain_mode_lets_through)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 FIELDS("dq_complain", "", "session", "", "", "/x",
+				"x.y", "Other"), &ans));
+	EXPECT_PERMS(ans.subject, 0, 0, 0, 0, 0xffffffff, 0, 0);
+}
+
+TEST_F(dbus_query, unconfined)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND | RECEIVE,
+			 HELLO("unconfined", "unconfined"), &ans));
+	EXPECT_PERMS(ans.subject, 0xffffffff, 0, 0, 0xffffffff, 0, 0, 0);
+	EXPECT_PERMS(ans.peer, 0xffffffff, 0, 0, 0xffffffff, 0, 0, 0);
+}
+
+/* A task in a stack makes the compound label exist; it waits on @hold. */
+static pid_t hold_stack(const char *stack, int hold[2], int ready[2])
+{
+	pid_t pid = fork();
+	char c;
+
+	if (pid)
+		return pid;
+	close(hold[1]);
+	if (aa_change_profile(stack))
+		_exit(1);
+	if (write(ready[1], "", 1) != 1)
+		_exit(2);
+	_exit(read(hold[0], &c, 1) < 0 ? 3 : 0);
+}
+
+TEST_F(dbus_query, stacked_label)
+{
+	struct apparmor_dbus_answer ans;
+	int hold[2], ready[2], status;
+	char c;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(hold));
+	ASSERT_EQ(0, pipe(ready));
+	pid = hold_stack("dq_client//&dq_all", hold, ready);
+	ASSERT_LE(0, pid);
+	close(hold[0]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+
+	/* Both allow Hello: allowed. */
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client//&dq_all", "dq_service"), &ans));
+	EXPECT_PERMS(ans.subject, SEND | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+	/* dq_all allows any member, dq_client only Hello and Ping. */
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 FIELDS("dq_client//&dq_all", "dq_service", "session",
+				"", "org.example.Svc", "/org/example/Obj",
+				"org.example.Iface", "Bye"), &ans));
+	EXPECT_PERMS(ans.subject, 0, 0, 0, 0, 0, 0, SEND);
+
+	close(hold[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+}
+
+TEST_F(dbus_query, child_namespace_label)
+{
+	struct apparmor_dbus_answer ans;
+	long rev = read_revision(AA_FS "/policy/namespaces/dq_ns/revision");
+
+	ASSERT_LE(0, rev);
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO(":dq_ns:dq_child", "dq_service"), &ans));
+	EXPECT_PERMS(ans.subject, SEND | COMPAT_LOCK, 0, 0, 0, 0, 0, 0);
+	EXPECT_EQ(rev, ans.subject.revision);
+}
+
+/* The root namespace is not visible from a task confined in a child. */
+TEST_F(dbus_query, label_outside_view)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct apparmor_dbus_answer ans;
+		int fd;
+
+		if (aa_change_profile(":dq_ns:dq_child"))
+			_exit(1);
+		fd = open(DBUS_QUERY_FILE, O_RDWR);
+		if (fd < 0)
+			_exit(2);
+		if (ask(fd, OP_CALL, SEND, HELLO("dq_child", "dq_child"), &ans))
+			_exit(3);
+		_exit(ask(fd, OP_CALL, SEND, HELLO("dq_client", "dq_child"),
+			  &ans) == -ENOENT ? 0 : 4);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(dbus_query, revision_moves_on_replace)
+{
+	struct apparmor_dbus_answer ans;
+	long before, after;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client", "dq_service"), &ans));
+	before = ans.subject.revision;
+	EXPECT_EQ(before, read_revision(AA_FS "/policy/revision"));
+	ASSERT_EQ(0, aa_load_policy(policy));
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client", "dq_service"), &ans));
+	after = ans.subject.revision;
+	EXPECT_LT(before, after);
+	EXPECT_EQ(after, read_revision(AA_FS "/policy/revision"));
+}
+
+/* Query i of the batch test: odd ones bind, even ones send a message. */
+static const char *const *batch_fields(int i, char *name, size_t size)
+{
+	static const char *const members[] = { "Hello", "Ping", "Other" };
+	static const char *f[APPARMOR_DBUS_FIELD_COUNT];
+
+	snprintf(name, size, "org.example.Client%d", i);
+	memcpy(f, i % 2 ? FIELDS("dq_client", "", "session", name, "", "", "",
+				 "") :
+			  FIELDS("dq_client", "dq_service", "session", ":1.1",
+				 "org.example.Svc", "/org/example/Obj",
+				 "org.example.Iface", members[i % 3]),
+	       sizeof(f));
+	return f;
+}
+
+TEST_F(dbus_query, batch_answers_in_order)
+{
+	struct apparmor_dbus_answer batch[APPARMOR_DBUS_QUERY_MAX_BATCH];
+	struct apparmor_dbus_answer one;
+	struct dq_request r;
+	char name[32];
+	int i;
+
+	dq_init(&r);
+	for (i = 0; i < APPARMOR_DBUS_QUERY_MAX_BATCH; i++)
+		ASSERT_NE(NULL, dq_add(&r, i % 2 ? OP_BIND : OP_CALL,
+				       i % 2 ? BIND : SEND | RECEIVE,
+				       batch_fields(i, name, sizeof(name))));
+	ASSERT_EQ(APPARMOR_DBUS_QUERY_MAX_BATCH,
+		  dq_send(self->fd, r.buf, r.len, batch,
+			  APPARMOR_DBUS_QUERY_MAX_BATCH));
+	for (i = 0; i < APPARMOR_DBUS_QUERY_MAX_BATCH; i++) {
+		ASSERT_EQ(0, ask(self->fd, i % 2 ? OP_BIND : OP_CALL,
+				 i % 2 ? BIND : SEND | RECEIVE,
+				 batch_fields(i, name, sizeof(name)), &one));
+		EXPECT_EQ(0, memcmp(&one, &batch[i], sizeof(one)))
+		{
+			TH_LOG("answer %d differs from the same query alone", i);
+		}
+	}
+}
+
+/* A tiny deterministic generator, so a failure can be replayed. */
+static uint32_t next_rand(uint32_t *state)
+{
+	*state = *state * 1103515245 + 12345;
+	return *state >> 8;
+}
+
+static const char *pick_str(uint32_t *state, const char *const *arr, size_t n)
+{
+	return arr[next_rand(state) % n];
+}
+
+static __u32 pick_u32(uint32_t *state, const __u32 *arr, size_t n)
+{
+	return arr[next_rand(state) % n];
+}
+
+/* The generic label query for one side, with the layout the parser uses. */
+static int generic_side(const char *label, enum dbus_shape shape,
+			const char *const f6[6], struct label_answer *out)
+{
+	char buf[8192];
+	size_t len = label_query_build(buf, label, shape, f6);
+
+	return label_query(buf, len, out);
+}
+
+static void expect_agree(struct __test_metadata *const _metadata,
+			 const struct label_answer *g,
+			 const struct apparmor_dbus_perms *p, int n)
+{
+	EXPECT_EQ(g->allow, p->allow);
+	EXPECT_EQ(g->deny, p->deny);
+	EXPECT_EQ(g->audit, p->audit);
+	EXPECT_EQ(g->quiet, p->quiet)
+	{
+		TH_LOG("query %d: generic %x/%x/%x/%x, dbus %x/%x/%x/%x", n,
+		       g->allow, g->deny, g->audit, g->quiet, p->allow,
+		       p->deny, p->audit, p->quiet);
+	}
+}
+
+TEST_F(dbus_query, agrees_with_label_query)
+{
+	static const char *const labels[] = {
+		"dq_client", "dq_service", "dq_complain", "dq_all",
+		"unconfined", ":dq_ns:dq_child",
+	};
+	static const char *const buses[] = { "session", "system", "" };
+	static const char *const names[] = {
+		"org.example.Svc", "org.example.Client1", ":1.5", "",
+	};
+	static const char *const paths[] = {
+		"/org/example/Obj", "/org/example/Audited", "/org/example/x/y",
+		"/",
+	};
+	static const char *const ifaces[] = {
+		"org.example.Iface", "org.other", "",
+	};
+	static const char *const members[] = {
+		"Hello", "Ping", "Forbidden", "Other",
+	};
+	static const __u32 ops[] = {
+		APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_OP_SIGNAL,
+		APPARMOR_DBUS_OP_METHOD_RETURN, APPARMOR_DBUS_OP_ERROR,
+		APPARMOR_DBUS_OP_BIND, APPARMOR_DBUS_OP_EAVESDROP,
+	};
+	uint32_t seed = 20261126;
+	int n, checked = 0;
+
+	for (n = 0; n < 1200; n++) {
+		const char *subj = pick_str(&seed, labels, ARRAY_SIZE(labels));
+		const char *peer = pick_str(&seed, labels, ARRAY_SIZE(labels));
+		const char *bus = pick_str(&seed, buses, ARRAY_SIZE(buses));
+		const char *sname = pick_str(&seed, names, ARRAY_SIZE(names));
+		const char *pname = pick_str(&seed, names, ARRAY_SIZE(names));
+		const char *path = pick_str(&seed, paths, ARRAY_SIZE(paths));
+		const char *iface = pick_str(&seed, ifaces, ARRAY_SIZE(ifaces));
+		const char *member = pick_str(&seed, members, ARRAY_SIZE(members));
+		__u32 op = pick_u32(&seed, ops, ARRAY_SIZE(ops));
+		struct apparmor_dbus_answer ans;
+		struct label_answer g;
+
+		if (op == OP_BIND) {
+			const char *f6[6] = { bus, sname };
+
+			ASSERT_EQ(0, ask(self->fd, op, BIND,
+					 FIELDS(subj, "", bus, sname, "", "",
+						"", ""), &ans));
+			ASSERT_EQ(0, generic_side(subj, SHAPE_BIND, f6, &g));
+			expect_agree(_metadata, &g, &ans.subject, n);
+		} else if (op == OP_EAVESDROP) {
+			const char *f6[6] = { bus };
+
+			ASSERT_EQ(0, ask(self->fd, op, EAVESDROP_PERM,
+					 FIELDS(subj, "", bus, "", "", "", "",
+						""), &ans));
+			ASSERT_EQ(0, generic_side(subj, SHAPE_EAVESDROP, f6, &g));
+			expect_agree(_metadata, &g, &ans.subject, n);
+		} else {
+			const char *send6[6] = {
+				bus, pname, peer, path, iface, member
+			};
+			const char *recv6[6] = {
+				bus, sname, subj, path, iface, member
+			};
+
+			ASSERT_EQ(0, ask(self->fd, op, SEND | RECEIVE,
+					 FIELDS(subj, peer, bus, sname, pname,
+						path, iface, member), &ans));
+			ASSERT_EQ(0, generic_side(subj, SHAPE_MSG, send6, &g));
+			expect_agree(_metadata, &g, &ans.subject, n);
+			ASSERT_EQ(0, generic_side(peer, SHAPE_MSG, recv6, &g));
+			expect_agree(_metadata, &g, &ans.peer, n);
+			checked++;
+		}
+		checked++;
+	}
+	TH_LOG("%d sides compared", checked);
+	EXPECT_LE(1000, checked);
+}
+
+/* A valid one-query request for the error tests to break. */
+static struct apparmor_dbus_query *valid_request(struct dq_request *r)
+{
+	dq_init(r);
+	return dq_add(r, OP_CALL, SEND, HELLO("dq_client", "dq_service"));
+}
+
+/* Write @r and expect @err; a read afterwards must find no answer. */
+static void expect_refused(struct __test_metadata *const _metadata, int fd,
+			   const void *buf, size_t len, int err)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(-1, pwrite(fd, buf, len, 0));
+	EXPECT_EQ(err, errno)
+	{
+		TH_LOG("expected %s, got %s", strerror(err), strerror(errno));
+	}
+	ASSERT_EQ(-1, pread(fd, &ans, sizeof(ans), 0));
+	EXPECT_EQ(ENODATA, errno);
+}
+
+TEST_F(dbus_query, err_read_before_write)
+{
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(-1, pread(self->fd, &ans, sizeof(ans), 0));
+	EXPECT_EQ(ENODATA, errno);
+}
+
+TEST_F(dbus_query, err_short_read_buffer)
+{
+	struct apparmor_dbus_answer ans[2];
+	struct dq_request r;
+
+	ASSERT_NE(NULL, valid_request(&r));
+	ASSERT_NE(NULL, dq_add(&r, OP_CALL, SEND,
+			       HELLO("dq_client", "dq_service")));
+	ASSERT_EQ((ssize_t)r.len, pwrite(self->fd, r.buf, r.len, 0));
+	/* Room for one answer of two: nothing, not half. */
+	ASSERT_EQ(-1, pread(self->fd, ans, sizeof(ans[0]), 0));
+	EXPECT_EQ(EMSGSIZE, errno);
+	ASSERT_EQ(sizeof(ans), pread(self->fd, ans, sizeof(ans), 0));
+}
+
+TEST_F(dbus_query, err_offset)
+{
+	struct apparmor_dbus_answer ans;
+	struct dq_request r;
+
+	ASSERT_NE(NULL, valid_request(&r));
+	ASSERT_EQ(-1, pwrite(self->fd, r.buf, r.len, 1));
+	EXPECT_EQ(ESPIPE, errno);
+	ASSERT_EQ((ssize_t)r.len, pwrite(self->fd, r.buf, r.len, 0));
+	ASSERT_EQ(-1, pread(self->fd, &ans, sizeof(ans), 1));
+	EXPECT_EQ(ESPIPE, errno);
+}
+
+TEST_F(dbus_query, err_header)
+{
+	struct dq_request r;
+
+	ASSERT_NE(NULL, valid_request(&r));
+	expect_refused(_metadata, self->fd, r.buf, sizeof(r.hdr) - 1, EINVAL);
+	/* Truncated: the header says more than was written. */
+	expect_refused(_metadata, self->fd, r.buf, r.len - 8, EINVAL);
+	r.hdr.size += 8;
+	expect_refused(_metadata, self->fd, r.buf, r.len + 8, EINVAL);
+	r.hdr.size -= 8;
+	r.hdr.version = 2;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EPROTONOSUPPORT);
+	r.hdr.version = 0;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EPROTONOSUPPORT);
+	r.hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	r.hdr.flags = 1;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EOPNOTSUPP);
+	r.hdr.flags = 0;
+	r.hdr.count = 0;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+	r.hdr.count = 2;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+}
+
+TEST_F(dbus_query, err_too_many_queries)
+{
+	struct dq_request r;
+	int i;
+
+	dq_init(&r);
+	for (i = 0; i <= APPARMOR_DBUS_QUERY_MAX_BATCH; i++)
+		ASSERT_NE(NULL, dq_add(&r, OP_EAVESDROP, EAVESDROP_PERM,
+				       FIELDS("a", "", "", "", "", "", "", "")));
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+}
+
+TEST_F(dbus_query, err_oversize_write)
+{
+	struct dq_request r;
+
+	dq_init(&r);
+	while (r.len <= APPARMOR_DBUS_QUERY_MAX_SIZE)
+		ASSERT_NE(NULL, dq_add(&r, OP_CALL, SEND,
+				       HELLO("dq_client", "dq_service")));
+	expect_refused(_metadata, self->fd, r.buf, r.len, E2BIG);
+}
+
+TEST_F(dbus_query, err_record)
+{
+	struct apparmor_dbus_query *q;
+	struct dq_request r;
+
+	q = valid_request(&r);
+	ASSERT_NE(NULL, q);
+	q->flags = 1;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EOPNOTSUPP);
+	q->flags = 0;
+	q->size -= 4;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+	q->size += 12;
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+	q->size -= 8;
+	/* Padding must be zero, so nothing can hide after the strings. */
+	((char *)q)[q->size - 1] = 'x';
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+}
+
+TEST_F(dbus_query, err_missing_nul)
+{
+	struct apparmor_dbus_query *q;
+	struct dq_request r;
+
+	q = valid_request(&r);
+	ASSERT_NE(NULL, q);
+	/* Overwrite every NUL from the last string on. */
+	memset(q->strings + q->size - sizeof(*q) - 8, 'x', 8);
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+}
+
+TEST_F(dbus_query, err_field_too_long)
+{
+	char long_member[APPARMOR_DBUS_QUERY_MAX_FIELD + 2];
+	struct dq_request r;
+
+	memset(long_member, 'm', sizeof(long_member) - 1);
+	long_member[sizeof(long_member) - 1] = '\0';
+	dq_init(&r);
+	ASSERT_NE(NULL, dq_add(&r, OP_CALL, SEND,
+			       FIELDS("dq_client", "", "session", "", "", "/",
+				      "a.b", long_member)));
+	expect_refused(_metadata, self->fd, r.buf, r.len, ENAMETOOLONG);
+
+	/* Exactly the limit is fine. */
+	long_member[APPARMOR_DBUS_QUERY_MAX_FIELD] = '\0';
+	dq_init(&r);
+	ASSERT_NE(NULL, dq_add(&r, OP_CALL, SEND,
+			       FIELDS("dq_client", "", "session", "", "", "/",
+				      "a.b", long_member)));
+	ASSERT_EQ((ssize_t)r.len, pwrite(self->fd, r.buf, r.len, 0));
+}
+
+FIXTURE(dbus_errno)
+{
+	int fd;
+};
+
+FIXTURE_SETUP(dbus_errno)
+{
+	setup_policy(_metadata, &self->fd);
+}
+
+FIXTURE_TEARDOWN(dbus_errno)
+{
+	teardown_policy(_metadata, self->fd);
+}
+
+FIXTURE_VARIANT(dbus_errno)
+{
+	const char *name;
+	__u32 op;
+	__u32 request;
+	const char *const *fields;
+	int err;
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(dbus_errno, ok) {
+	.name = "a valid query", .op = OP_CALL, .request = SEND,
+	.fields = HELLO("dq_client", "dq_service"), .err = 0,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, op_zero) {
+	.name = "operation 0", .op = 0, .request = SEND,
+	.fields = HELLO("dq_client", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, op_unknown) {
+	.name = "operation 7", .op = 7, .request = SEND,
+	.fields = HELLO("dq_client", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, perm_unknown) {
+	.name = "unknown permission bit", .op = OP_CALL, .request = SEND | 8,
+	.fields = HELLO("dq_client", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, perm_empty) {
+	.name = "no permission asked", .op = OP_CALL, .request = 0,
+	.fields = HELLO("dq_client", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, perm_wrong_op) {
+	.name = "bind asked of a message", .op = OP_CALL, .request = BIND,
+	.fields = HELLO("dq_client", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, field_wrong_op) {
+	.name = "a path on a bind", .op = OP_BIND, .request = BIND,
+	.fields = FIELDS("dq_client", "", "session", "a.b", "", "/p", "", ""),
+	.err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, subject_empty) {
+	.name = "no subject label", .op = OP_CALL, .request = SEND,
+	.fields = HELLO("", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, receive_no_peer) {
+	.name = "receive without a peer label", .op = OP_CALL,
+	.request = RECEIVE, .fields = HELLO("dq_client", ""), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, label_spaces) {
+	.name = "a label that does not parse", .op = OP_CALL, .request = SEND,
+	.fields = HELLO("   ", "dq_service"), .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, label_unknown) {
+	.name = "an unknown subject label", .op = OP_CALL, .request = SEND,
+	.fields = HELLO("dq_nobody", "dq_service"), .err = ENOENT,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, peer_unknown) {
+	.name = "an unknown peer label", .op = OP_CALL, .request = RECEIVE,
+	.fields = HELLO("dq_client", "dq_nobody"), .err = ENOENT,
+};
+
+FIXTURE_VARIANT_ADD(dbus_errno, label_with_mode) {
+	.name = "a label with the SO_PEERSEC mode suffix", .op = OP_CALL,
+	.request = SEND, .fields = HELLO("dq_client (enforce)", "dq_service"),
+	.err = ENOENT,
+};
+
+/* clang-format on */
+
+/*
+ * Each bad query is refused alone and also as the last of a batch: a
+ * batch with one bad query gets no answer at all.
+ */
+TEST_F(dbus_errno, errno_table)
+{
+	struct apparmor_dbus_answer ans[2];
+	struct dq_request r;
+	int ret;
+
+	dq_init(&r);
+	ASSERT_NE(NULL, dq_add(&r, variant->op, variant->request,
+			       variant->fields));
+	ret = dq_send(self->fd, r.buf, r.len, ans, 2);
+	EXPECT_EQ(variant->err ? -variant->err : 1, ret)
+	{
+		TH_LOG("%s: got %s", variant->name,
+		       ret < 0 ? strerror(-ret) : "an answer");
+	}
+
+	ASSERT_NE(NULL, valid_request(&r));
+	ASSERT_NE(NULL, dq_add(&r, variant->op, variant->request,
+			       variant->fields));
+	ret = dq_send(self->fd, r.buf, r.len, ans, 2);
+	EXPECT_EQ(variant->err ? -variant->err : 2, ret);
+	if (variant->err) {
+		ASSERT_EQ(-1, pread(self->fd, ans, sizeof(ans), 0));
+		EXPECT_EQ(ENODATA, errno);
+	}
+}
+
+TEST_HARNESS_MAIN
