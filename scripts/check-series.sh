@@ -44,6 +44,22 @@ else
 	fail=1
 fi
 
+# kernel-doc on every C file and header the series adds to the kernel.
+kdoc_bad=0
+for f in $(echo "$added" | grep -E '^(security|include)/.*\.[ch]$'); do
+	out=$(cd "$dir" && scripts/kernel-doc -Wall -none "$f" 2>&1)
+	if [ -n "$out" ]; then
+		echo "$out" | sed 's/^/# /'
+		kdoc_bad=1
+	fi
+done
+if [ $kdoc_bad = 0 ]; then
+	echo "ok kernel-doc -Wall is clean on the added kernel sources"
+else
+	echo "not ok kernel-doc -Wall on the added kernel sources"
+	fail=1
+fi
+
 # checkpatch --strict on every patch, 0 errors/warnings/checks.
 while read -r p; do
 	case "$p" in ''|'#'*) continue ;; esac

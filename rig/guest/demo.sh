@@ -41,6 +41,13 @@ send e2e_client --dest=org.freedesktop.DBus /org/freedesktop/DBus \
 say "a profile in complain mode is let through (and logged)"
 send e2e_complain --dest=org.example.Demo /org/example/Demo org.example.Demo.Allowed
 
+say "the same questions asked of the kernel directly, both sides in one round trip (.dbus)"
+for m in Allowed Forbidden; do
+	echo "\$ dbus_query_example e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo org.example.Demo $m"
+	/selftests/apparmor/dbus_query_example e2e_client e2e_service session :1.1 \
+		org.example.Demo /org/example/Demo org.example.Demo $m
+done
+
 send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
 sleep 0.2
 say "audit records (kernel audit pipeline, printed by kauditd)"

@@ -18,7 +18,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 13
+tap_plan 15
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 dbus-daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
@@ -61,6 +61,18 @@ out=$(request_name e2e_complain org.example.Complain)
 tap_check "complain-mode client may own any name" "uint32 1" "$out"
 grep -q "served Forbidden\|served Other" /tmp/svc.log && seen=yes || seen=no
 tap_check "denied calls never reached the service" "no" "$seen"
+
+# The kernel's own answer through .dbus, as the example client shows it.
+ex=/selftests/apparmor/dbus_query_example
+# ask MEMBER: the two decisions on one line, e.g. "send: allowed receive: DENIED"
+ask() {
+	$ex e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo \
+		org.example.Demo "$1" 2>&1 | awk '{ printf "%s %s ", $1, $2 }'
+}
+tap_check ".dbus: the client may send Allowed and the service receive it" \
+	"send: allowed receive: allowed" "$(ask Allowed)"
+tap_check ".dbus: Forbidden is refused on both sides" \
+	"send: DENIED receive: DENIED" "$(ask Forbidden)"
 
 call unconfined org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
 kill $bus_pid 2>/dev/null

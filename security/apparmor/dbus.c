@@ -394,6 +394,13 @@ struct aa_dbus_file {
 	u64 buf[APPARMOR_DBUS_QUERY_MAX_SIZE / sizeof(u64)];
 };
 
+/**
+ * dbus_query_open - allocate the buffers of one open .dbus file
+ * @inode: the .dbus inode
+ * @file: the file being opened
+ *
+ * Returns: 0 or -ENOMEM
+ */
 static int dbus_query_open(struct inode *inode, struct file *file)
 {
 	struct aa_dbus_file *df = kvzalloc(sizeof(*df), GFP_KERNEL);
@@ -405,6 +412,13 @@ static int dbus_query_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/**
+ * dbus_query_release - free what dbus_query_open() allocated
+ * @inode: the .dbus inode
+ * @file: the file being closed
+ *
+ * Returns: 0
+ */
 static int dbus_query_release(struct inode *inode, struct file *file)
 {
 	struct aa_dbus_file *df = file->private_data;
@@ -414,7 +428,14 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* All or nothing: one label that does not resolve fails the whole write. */
+/**
+ * answer_request - answer every query of a validated write
+ * @df: the open file holding the queries and the room for answers
+ *
+ * All or nothing: one label that does not resolve fails the whole write.
+ *
+ * Returns: 0 or the errno of the first label that does not resolve
+ */
 static int answer_request(struct aa_dbus_file *df)
 {
 	struct aa_label *base = begin_current_label_crit_section();
@@ -427,6 +448,16 @@ static int answer_request(struct aa_dbus_file *df)
 	return error;
 }
 
+/**
+ * dbus_query_write - take a request and compute all its answers
+ * @file: the open .dbus file
+ * @ubuf: the request
+ * @count: its size
+ * @ppos: file position, must be 0
+ *
+ * Returns: @count, or the errno listed in Documentation for a refused
+ * request, in which case no answer is left to read
+ */
 static ssize_t dbus_query_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
@@ -454,6 +485,16 @@ out:
 	return error ? error : count;
 }
 
+/**
+ * dbus_query_read - return every answer of the last write
+ * @file: the open .dbus file
+ * @ubuf: destination
+ * @size: its size, at least that of all the answers
+ * @ppos: file position, must be 0
+ *
+ * Returns: bytes of answers, -ENODATA if there are none, -EMSGSIZE if
+ * @size cannot hold them all
+ */
 static ssize_t dbus_query_read(struct file *file, char __user *ubuf,
 			       size_t size, loff_t *ppos)
 {

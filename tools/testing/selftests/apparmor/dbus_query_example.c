@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ask AppArmor whether one D-Bus method call may pass, both sides at once.
+ *
+ *   dbus_query_example SENDER_LABEL RECEIVER_LABEL BUS SENDER_NAME \
+ *                      DESTINATION PATH INTERFACE MEMBER
+ *
+ * This is all a bus daemon needs: open the file once, then one write and
+ * one read per message (or per batch of messages).
+ */
+
+#include <fcntl.h>
+#include <linux/apparmor.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char *argv[])
+{
+	union {
+		struct apparmor_dbus_query_hdr hdr;
+		char bytes[APPARMOR_DBUS_QUERY_MAX_SIZE];
+	} req = { };
+	struct apparmor_dbus_query *q = (void *)(req.bytes + sizeof(req.hdr));
+	struct apparmor_dbus_answer ans;
+	size_t len = 0;
+	int fd, i;
+
+	if (argc != 1 + APPARMOR_DBUS_FIELD_COUNT) {
+		fprintf(stderr,
+			"usage: %s SENDER_LABEL RECEIVER_LABEL BUS SENDER_NAME DESTINATION PATH INTERFACE MEMBER\n",
+			argv[0]);
+		return 2;
+	}
+
+	/* The strings, in enum apparmor_dbus_field order, each with its NUL. */
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
+		size_t n = strlen(argv[1 + i]) + 1;
+
+		if (sizeof(req.hdr) + sizeof(*q) + len + n > sizeof(req)) {
+			fprintf(stderr, "query too long\n");
+			return 2;
+		}
+		memcpy(q->strings + len, argv[1 + i], n);
+		len += n;
+	}
+	/* Records are padded with zeros to a multiple of 8 bytes. */
+	q->size = (sizeof(*q) + len + 7) & ~7u;
+	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
+	q->request = APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE;
+
+	req.hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	req.hdr.count = 1;
+	req.hdr.size = sizeof(req.hdr) + q->size;
+
+	fd = open("/sys/kernel/security/apparmor/.dbus", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		perror("open .dbus");
+		return 1;
+	}
+	if (write(fd, &req, req.hdr.size) < 0) {
+		perror("query refused");
+		return 1;
+	}
+	if (read(fd, &ans, sizeof(ans)) != sizeof(ans)) {
+		perror("read answer");
+		return 1;
+	}
+	close(fd);
+
+	/* denied is the decision, with every profile's mode applied. */
+	printf("send:    %s (allow 0x%x audit 0x%x quiet 0x%x, revision %llu)\n",
+	       ans.subject.denied ? "DENIED" : "allowed", ans.subject.allow,
+	       ans.subject.audit, ans.subject.quiet,
+	       (unsigned long long)ans.subject.revision);
+	printf("receive: %s (allow 0x%x audit 0x%x quiet 0x%x, revision %llu)\n",
+	       ans.peer.denied ? "DENIED" : "allowed", ans.peer.allow,
+	       ans.peer.audit, ans.peer.quiet,
+	       (unsigned long long)ans.peer.revision);
+	return ans.subject.denied || ans.peer.denied;
+}
