@@ -2,13 +2,15 @@
 # AppArmor D-Bus mediation series: workbench and test rig.
 # See README.md. Everything built lands in build/.
 
-.PHONY: all run check tree tree-reset export series-check kernel initramfs boot clean help
+
+.PHONY: all run check bench tree tree-reset export series-check kernel initramfs boot clean help
 
 all: help
 
 help:
 	@echo "make run           boot the patched kernel and show dbus-daemon mediation"
 	@echo "make check         every test: series checks, per-patch builds, guest tests"
+	@echo "make bench         benchmark the query paths (writes docs/benchmark.*)"
 	@echo "make tree          build/tree: base + one git commit per patch"
 	@echo "make tree-reset    recreate build/tree from patches/ (drops work in it)"
 	@echo "make export        write build/tree back to patches/ and top-level copies"
@@ -40,6 +42,9 @@ run:
 
 check:
 	@scripts/check.sh
+
+bench:
+	@scripts/bench.sh
 
 clean:
 	rm -rf build

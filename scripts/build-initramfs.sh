@@ -33,6 +33,11 @@ done
 cp -r /etc/apparmor.d/abi "$root/etc/apparmor.d/"
 cp "$TOP"/rig/guest/* "$root/rig/"
 cp "$BUILD/dbus-svc" "$root/rig/dbus-svc"
+# Benchmark policies, compiled on the host by scripts/bench.sh.
+if ls "$BUILD"/bench/*.bin >/dev/null 2>&1; then
+	mkdir -p "$root/bench"
+	cp "$BUILD"/bench/*.bin "$root/bench/"
+fi
 find "$BUILD/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/apparmor/" \;
 
 # Shared libraries of every dynamic binary, at their host paths.

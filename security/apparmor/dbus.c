@@ -25,6 +25,8 @@
 #define MSG_PERMS (APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE)
 #define FIELD(f) BIT(APPARMOR_DBUS_FIELD_##f)
 #define MSG_FIELDS (BIT(APPARMOR_DBUS_FIELD_COUNT) - 1)
+#define SUBJECT_LABEL APPARMOR_DBUS_FIELD_SUBJECT_LABEL
+#define PEER_LABEL APPARMOR_DBUS_FIELD_PEER_LABEL
 
 /**
  * struct dbus_op_rule - what a query of one operation may carry
@@ -285,8 +287,91 @@ static bool profile_dbus_perms(struct aa_profile *profile,
 }
 
 /**
+ * aa_dbus_label_cache_reset - empty a label cache and rebase it
+ * @cache: the cache
+ * @base: the caller's label to resolve names against from now on, or NULL
+ *        to release everything
+ */
+void aa_dbus_label_cache_reset(struct aa_dbus_label_cache *cache,
+			       struct aa_label *base)
+{
+	int i;
+
+	for (i = 0; i < AA_DBUS_LABEL_CACHE_SLOTS; i++) {
+		if (cache->len[i])
+			aa_put_label(cache->label[i]);
+		cache->len[i] = 0;
+		cache->label[i] = NULL;
+	}
+	aa_put_label(cache->base);
+	cache->base = aa_get_label(base);
+	cache->next = 0;
+}
+
+/**
+ * cache_store - remember what @name resolved to
+ * @cache: the cache
+ * @name: the label name
+ * @len: its length, at most AA_DBUS_LABEL_CACHE_NAME
+ * @label: the label; the cache takes its own reference
+ */
+static void cache_store(struct aa_dbus_label_cache *cache, const char *name,
+			size_t len, struct aa_label *label)
+{
+	unsigned int slot = cache->next;
+
+	cache->next = (slot + 1) % AA_DBUS_LABEL_CACHE_SLOTS;
+	if (cache->len[slot])
+		aa_put_label(cache->label[slot]);
+	memcpy(cache->name[slot], name, len);
+	cache->len[slot] = len;
+	cache->label[slot] = aa_get_label(label);
+}
+
+/**
+ * resolve_label - find the label a query names
+ * @base: the caller's label; names resolve in its view, as with .access
+ * @cache: this file's label cache, or NULL
+ * @name: the label name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * A cached label is used only while it is not stale: replacing or
+ * removing any of its profiles marks it stale, and the name is then
+ * resolved again.
+ *
+ * Returns: a reference to the label, or ERR_PTR(-ENOENT/-EINVAL)
+ */
+static struct aa_label *resolve_label(struct aa_label *base,
+				      struct aa_dbus_label_cache *cache,
+				      const char *name, size_t len)
+{
+	struct aa_label *label;
+	int i;
+
+	if (!cache || len > AA_DBUS_LABEL_CACHE_NAME)
+		return aa_label_strn_parse(base, name, len, GFP_KERNEL, false,
+					   false);
+	if (cache->base != base)
+		aa_dbus_label_cache_reset(cache, base);
+	for (i = 0; i < AA_DBUS_LABEL_CACHE_SLOTS; i++) {
+		if (cache->len[i] != len || memcmp(cache->name[i], name, len))
+			continue;
+		if (!label_is_stale(cache->label[i]))
+			return aa_get_label(cache->label[i]);
+		aa_put_label(cache->label[i]);
+		cache->len[i] = 0;
+		break;
+	}
+	label = aa_label_strn_parse(base, name, len, GFP_KERNEL, false, false);
+	if (!IS_ERR(label))
+		cache_store(cache, name, len, label);
+	return label;
+}
+
+/**
  * answer_side - answer one side of a query
  * @base: label of the caller, for resolving names as .access does
+ * @cache: label cache of the open file, or NULL
  * @q: the query
  * @label_field: field naming the label of this side
  * @fields: the DFA input of this side
@@ -296,9 +381,10 @@ static bool profile_dbus_perms(struct aa_profile *profile,
  *
  * Returns: 0, or -ENOENT / -EINVAL if the label does not resolve
  */
-static int answer_side(struct aa_label *base, const struct aa_dbus_query *q,
-		       int label_field, const u8 *fields, unsigned int nfields,
-		       u32 asked, struct apparmor_dbus_perms *out)
+static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
+		       const struct aa_dbus_query *q, int label_field,
+		       const u8 *fields, unsigned int nfields, u32 asked,
+		       struct apparmor_dbus_perms *out)
 {
 	struct aa_perms perms = allperms;
 	struct aa_profile *profile;
@@ -307,9 +393,8 @@ static int answer_side(struct aa_label *base, const struct aa_dbus_query *q,
 	struct aa_ns *ns;
 	u32 denied = 0;
 
-	label = aa_label_strn_parse(base, q->field[label_field],
-				    q->len[label_field], GFP_KERNEL, false,
-				    false);
+	label = resolve_label(base, cache, q->field[label_field],
+			      q->len[label_field]);
 	if (IS_ERR(label))
 		return PTR_ERR(label);
 
@@ -341,36 +426,37 @@ static int answer_side(struct aa_label *base, const struct aa_dbus_query *q,
 /**
  * aa_dbus_answer - answer one validated query
  * @base: label of the caller; names resolve in its view, as with .access
+ * @cache: label cache to use, or NULL
  * @q: the query
  * @ans: the answer; sides not asked about are left zero
  *
  * Returns: 0, or a negative errno if a label does not resolve
  */
-int aa_dbus_answer(struct aa_label *base, const struct aa_dbus_query *q,
-		   struct apparmor_dbus_answer *ans)
+int aa_dbus_answer(struct aa_label *base, struct aa_dbus_label_cache *cache,
+		   const struct aa_dbus_query *q, struct apparmor_dbus_answer *ans)
 {
 	int error = 0;
 
 	memset(ans, 0, sizeof(*ans));
 	switch (q->op) {
 	case APPARMOR_DBUS_OP_BIND:
-		return answer_side(base, q, APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
-				   bind_fields, ARRAY_SIZE(bind_fields),
-				   q->request, &ans->subject);
+		return answer_side(base, cache, q, SUBJECT_LABEL, bind_fields,
+				   ARRAY_SIZE(bind_fields), q->request,
+				   &ans->subject);
 	case APPARMOR_DBUS_OP_EAVESDROP:
-		return answer_side(base, q, APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
+		return answer_side(base, cache, q, SUBJECT_LABEL,
 				   eavesdrop_fields,
 				   ARRAY_SIZE(eavesdrop_fields), q->request,
 				   &ans->subject);
 	}
 
 	if (q->request & APPARMOR_DBUS_SEND)
-		error = answer_side(base, q, APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
-				    send_fields, ARRAY_SIZE(send_fields),
+		error = answer_side(base, cache, q, SUBJECT_LABEL, send_fields,
+				    ARRAY_SIZE(send_fields),
 				    APPARMOR_DBUS_SEND, &ans->subject);
 	if (!error && (q->request & APPARMOR_DBUS_RECEIVE))
-		error = answer_side(base, q, APPARMOR_DBUS_FIELD_PEER_LABEL,
-				    receive_fields, ARRAY_SIZE(receive_fields),
+		error = answer_side(base, cache, q, PEER_LABEL, receive_fields,
+				    ARRAY_SIZE(receive_fields),
 				    APPARMOR_DBUS_RECEIVE, &ans->peer);
 	return error;
 }
@@ -381,6 +467,7 @@ int aa_dbus_answer(struct aa_label *base, const struct aa_dbus_query *q,
  * @answer_size: bytes of answers ready to read, 0 if none
  * @req: the validated queries of the last write
  * @answer: the answers of the last write
+ * @labels: labels resolved by earlier queries on this file
  * @buf: copy of the last write; @req points into it
  *
  * Everything a query needs is allocated once, at open, so answering
@@ -391,6 +478,7 @@ struct aa_dbus_file {
 	size_t answer_size;
 	struct aa_dbus_request req;
 	struct apparmor_dbus_answer answer[APPARMOR_DBUS_QUERY_MAX_BATCH];
+	struct aa_dbus_label_cache labels;
 	u64 buf[APPARMOR_DBUS_QUERY_MAX_SIZE / sizeof(u64)];
 };
 
@@ -423,6 +511,7 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 {
 	struct aa_dbus_file *df = file->private_data;
 
+	aa_dbus_label_cache_reset(&df->labels, NULL);
 	mutex_destroy(&df->lock);
 	kvfree(df);
 	return 0;
@@ -443,7 +532,8 @@ static int answer_request(struct aa_dbus_file *df)
 	u32 i;
 
 	for (i = 0; !error && i < df->req.count; i++)
-		error = aa_dbus_answer(base, &df->req.query[i], &df->answer[i]);
+		error = aa_dbus_answer(base, &df->labels, &df->req.query[i],
+				       &df->answer[i]);
 	end_current_label_crit_section(base);
 	return error;
 }

@@ -45,6 +45,32 @@ struct aa_dbus_request {
 	struct aa_dbus_query query[APPARMOR_DBUS_QUERY_MAX_BATCH];
 };
 
+#define AA_DBUS_LABEL_CACHE_SLOTS 8
+#define AA_DBUS_LABEL_CACHE_NAME 128
+
+/**
+ * struct aa_dbus_label_cache - labels one open .dbus file resolved lately
+ * @base: the caller's label the names were resolved against (a reference)
+ * @next: the slot to reuse next
+ * @len: length of each cached name, 0 for an empty slot
+ * @label: the label each name resolved to (a reference each)
+ * @name: the names, without NUL
+ *
+ * A bus daemon asks about the same few labels over and over; resolving a
+ * label walks the namespace's profile list, so it is done once per name
+ * until the label goes stale or the caller's own label changes.
+ */
+struct aa_dbus_label_cache {
+	struct aa_label *base;
+	unsigned int next;
+	u16 len[AA_DBUS_LABEL_CACHE_SLOTS];
+	struct aa_label *label[AA_DBUS_LABEL_CACHE_SLOTS];
+	char name[AA_DBUS_LABEL_CACHE_SLOTS][AA_DBUS_LABEL_CACHE_NAME];
+};
+
+void aa_dbus_label_cache_reset(struct aa_dbus_label_cache *cache,
+			       struct aa_label *base);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 int aa_dbus_parse_request(const void *buf, size_t size,
 			  struct aa_dbus_request *req);
@@ -54,8 +80,8 @@ aa_state_t aa_dbus_match_fields(struct aa_dfa *dfa, aa_state_t state,
 				const u8 *fields, unsigned int nfields);
 #endif
 
-int aa_dbus_answer(struct aa_label *base, const struct aa_dbus_query *q,
-		   struct apparmor_dbus_answer *ans);
+int aa_dbus_answer(struct aa_label *base, struct aa_dbus_label_cache *cache,
+		   const struct aa_dbus_query *q, struct apparmor_dbus_answer *ans);
 
 extern const struct file_operations aa_dbus_query_fops;
 

@@ -390,6 +390,30 @@ TEST_F(dbus_query, revision_moves_on_replace)
 	EXPECT_EQ(after, read_revision(AA_FS "/policy/revision"));
 }
 
+/* The open file caches resolved labels; a replaced profile must show. */
+TEST_F(dbus_query, answer_follows_replacement)
+{
+	static const char narrower[] =
+		"abi <abi/3.0>,\n"
+		"profile dq_client {\n"
+		"  file,\n"
+		"  dbus send bus=session member=Ping,\n"
+		"}\n";
+	struct apparmor_dbus_answer ans;
+
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client", "dq_service"), &ans));
+	EXPECT_EQ(0, ans.subject.denied);
+	ASSERT_EQ(0, aa_load_policy(narrower));
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client", "dq_service"), &ans));
+	EXPECT_EQ(SEND, ans.subject.denied);
+	ASSERT_EQ(0, aa_load_policy(policy));
+	ASSERT_EQ(0, ask(self->fd, OP_CALL, SEND,
+			 HELLO("dq_client", "dq_service"), &ans));
+	EXPECT_EQ(0, ans.subject.denied);
+}
+
 /* Query i of the batch test: odd ones bind, even ones send a message. */
 static const char *const *batch_fields(int i, char *name, size_t size)
 {

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What it costs a bus daemon to ask AppArmor about one D-Bus message,
+ * both sides (the sender's send and the receiver's receive), five ways:
+ *
+ *   stock  two aa_query_label()-style queries on .access, each with its
+ *          own open, write, read and close
+ *   kept   the same two queries on one .access descriptor kept open
+ *   dbus   one .dbus query answering both sides
+ *   batch  .dbus queries BATCH messages to a write
+ *   floor  the .dbus round trip for a query the kernel answers without
+ *          matching anything (unconfined labels)
+ *
+ *   dbus_bench [-n MESSAGES] [-r REPEATS] [-b BATCH] [-l FIELD_BYTES]
+ *              [-p PATH,...] SENDER_LABEL RECEIVER_LABEL
+ *
+ * -l makes path, interface and member FIELD_BYTES long together; -p
+ * limits the run to the paths named.
+ *
+ * Each line of output is "RESULT path=P median_ns=M min_ns=A max_ns=B
+ * syscalls=S": nanoseconds per message over REPEATS runs of MESSAGES
+ * messages, and system calls per message.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/apparmor.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ACCESS "/sys/kernel/security/apparmor/.access"
+#define DBUS "/sys/kernel/security/apparmor/.dbus"
+#define MAX_REPEATS 64
+
+/**
+ * struct message - the D-Bus message every path asks about
+ * @f: the strings, in enum apparmor_dbus_field order
+ */
+struct message {
+	const char *f[APPARMOR_DBUS_FIELD_COUNT];
+};
+
+/**
+ * struct bench - prepared requests and settings
+ * @msg: the message as asked about by the real labels
+ * @stock_send: .access query for the sender's send
+ * @stock_send_len: its length
+ * @stock_recv: .access query for the receiver's receive
+ * @stock_recv_len: its length
+ * @one: .dbus request for one message
+ * @one_len: its length
+ * @batch: .dbus request for @batch_n messages
+ * @batch_len: its length
+ * @floor: .dbus request with unconfined labels
+ * @floor_len: its length
+ * @batch_n: messages per batched write
+ * @messages: messages per run
+ * @repeats: runs per path
+ */
+struct bench {
+	struct message msg;
+	char stock_send[8192], stock_recv[8192];
+	size_t stock_send_len, stock_recv_len;
+	/* Requests, as 8-byte words so the records in them are aligned. */
+	__u64 one[APPARMOR_DBUS_QUERY_MAX_SIZE / 8];
+	__u64 batch[APPARMOR_DBUS_QUERY_MAX_SIZE / 8];
+	__u64 floor[APPARMOR_DBUS_QUERY_MAX_SIZE / 8];
+	size_t one_len, batch_len, floor_len;
+	int batch_n, messages, repeats;
+};
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* "label\0" LABEL "\0" 0x20 then the six fields in @order, NUL-separated. */
+static size_t build_label_query(char *buf, const struct message *m,
+				int label, const int order[6])
+{
+	size_t len = 0;
+	int i;
+
+	memcpy(buf, "label", 6);
+	len = 6;
+	len += sprintf(buf + len, "%s", m->f[label]) + 1;
+	buf[len++] = 0x20;
+	for (i = 0; i < 6; i++) {
+		if (i)
+			buf[len++] = '\0';
+		len += sprintf(buf + len, "%s", m->f[order[i]]);
+	}
+	return len;
+}
+
+/* Append one message query to a .dbus request being built in @buf. */
+static size_t add_query(void *req, size_t len, const struct message *m)
+{
+	struct apparmor_dbus_query_hdr *hdr = req;
+	char *buf = req;
+	struct apparmor_dbus_query *q;
+	size_t off = 0, need = sizeof(*q) + 7;
+	int i;
+
+	if (!len)
+		len = sizeof(*hdr);
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++)
+		need += strlen(m->f[i]) + 1;
+	if (len + need > APPARMOR_DBUS_QUERY_MAX_SIZE) {
+		fprintf(stderr, "request over %d bytes\n",
+			APPARMOR_DBUS_QUERY_MAX_SIZE);
+		exit(2);
+	}
+	q = (void *)(buf + len);
+	memset(q, 0, sizeof(*q));
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
+		size_t n = strlen(m->f[i]) + 1;
+
+		memcpy(q->strings + off, m->f[i], n);
+		off += n;
+	}
+	q->size = (sizeof(*q) + off + 7) & ~7u;
+	memset(q->strings + off, 0, q->size - sizeof(*q) - off);
+	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
+	q->request = APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE;
+	hdr->version = APPARMOR_DBUS_QUERY_VERSION;
+	hdr->count++;
+	hdr->size = len + q->size;
+	return hdr->size;
+}
+
+static void prepare(struct bench *b, int batch)
+{
+	static const int send_order[6] = {
+		APPARMOR_DBUS_FIELD_BUS, APPARMOR_DBUS_FIELD_PEER_NAME,
+		APPARMOR_DBUS_FIELD_PEER_LABEL, APPARMOR_DBUS_FIELD_PATH,
+		APPARMOR_DBUS_FIELD_INTERFACE, APPARMOR_DBUS_FIELD_MEMBER,
+	};
+	static const int recv_order[6] = {
+		APPARMOR_DBUS_FIELD_BUS, APPARMOR_DBUS_FIELD_SUBJECT_NAME,
+		APPARMOR_DBUS_FIELD_SUBJECT_LABEL, APPARMOR_DBUS_FIELD_PATH,
+		APPARMOR_DBUS_FIELD_INTERFACE, APPARMOR_DBUS_FIELD_MEMBER,
+	};
+	struct message floor = b->msg;
+	int i;
+
+	b->stock_send_len = build_label_query(b->stock_send, &b->msg,
+					      APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
+					      send_order);
+	b->stock_recv_len = build_label_query(b->stock_recv, &b->msg,
+					      APPARMOR_DBUS_FIELD_PEER_LABEL,
+					      recv_order);
+	b->one_len = add_query(b->one, 0, &b->msg);
+	for (i = 0; batch && i < b->batch_n; i++)
+		b->batch_len = add_query(b->batch, i ? b->batch_len : 0,
+					 &b->msg);
+	floor.f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = "unconfined";
+	floor.f[APPARMOR_DBUS_FIELD_PEER_LABEL] = "unconfined";
+	b->floor_len = add_query(b->floor, 0, &floor);
+}
+
+static void round_trip(int fd, const void *req, size_t len, void *ans,
+		       size_t size)
+{
+	if (pwrite(fd, req, len, 0) != (ssize_t)len)
+		die("write");
+	if (pread(fd, ans, size, 0) <= 0)
+		die("read");
+}
+
+/* One message the stock way: two queries, each with its own descriptor. */
+static void stock_query(const char *req, size_t len)
+{
+	char ans[256];
+	int fd = open(ACCESS, O_RDWR);
+
+	if (fd < 0)
+		die("open .access");
+	if (write(fd, req, len) != (ssize_t)len || read(fd, ans, sizeof(ans)) <= 0)
+		die(".access");
+	close(fd);
+}
+
+/**
+ * run - time one path
+ * @b: prepared requests
+ * @path: which path
+ *
+ * Returns: nanoseconds per message for one run of @b->messages messages
+ */
+static long long run(struct bench *b, const char *path)
+{
+	struct apparmor_dbus_answer ans[APPARMOR_DBUS_QUERY_MAX_BATCH];
+	int access_fd = open(ACCESS, O_RDWR), dbus_fd = open(DBUS, O_RDWR);
+	long long start;
+	int i;
+
+	if (access_fd < 0 || dbus_fd < 0)
+		die("open");
+	start = now_ns();
+	for (i = 0; i < b->messages; i++) {
+		if (!strcmp(path, "stock")) {
+			stock_query(b->stock_send, b->stock_send_len);
+			stock_query(b->stock_recv, b->stock_recv_len);
+		} else if (!strcmp(path, "kept")) {
+			round_trip(access_fd, b->stock_send, b->stock_send_len,
+				   ans, sizeof(ans));
+			round_trip(access_fd, b->stock_recv, b->stock_recv_len,
+				   ans, sizeof(ans));
+		} else if (!strcmp(path, "dbus")) {
+			round_trip(dbus_fd, b->one, b->one_len, ans,
+				   sizeof(ans));
+		} else if (!strcmp(path, "batch")) {
+			if (i % b->batch_n == 0)
+				round_trip(dbus_fd, b->batch, b->batch_len,
+					   ans, sizeof(ans));
+		} else {
+			round_trip(dbus_fd, b->floor, b->floor_len, ans,
+				   sizeof(ans));
+		}
+	}
+	start = now_ns() - start;
+	close(access_fd);
+	close(dbus_fd);
+	return start / b->messages;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(struct bench *b, const char *path, double syscalls)
+{
+	long long t[MAX_REPEATS];
+	int i;
+
+	run(b, path);	/* warm caches */
+	for (i = 0; i < b->repeats; i++)
+		t[i] = run(b, path);
+	qsort(t, b->repeats, sizeof(t[0]), cmp_ll);
+	printf("RESULT path=%s median_ns=%lld min_ns=%lld max_ns=%lld syscalls=%.3f\n",
+	       path, t[b->repeats / 2], t[0], t[b->repeats - 1], syscalls);
+	fflush(stdout);
+}
+
+/* A field of @n bytes: "org.example." padded with 'x'. */
+static char *long_field(const char *prefix, int n)
+{
+	char *s = malloc(n + 1);
+	int len = strlen(prefix);
+
+	if (!s)
+		die("malloc");
+	memset(s, 'x', n);
+	memcpy(s, prefix, len < n ? len : n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Is @path in the comma-separated @list? */
+static int wanted(const char *list, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (;;) {
+		if (!strncmp(list, path, n) && (list[n] == ',' || !list[n]))
+			return 1;
+		list = strchr(list, ',');
+		if (!list)
+			return 0;
+		list++;
+	}
+}
+
+int main(int argc, char *argv[])
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	const char *paths = "stock,kept,dbus,batch,floor";
+	int opt, field_bytes = 0;
+
+	if (!b)
+		die("calloc");
+	b->messages = 2000;
+	b->repeats = 7;
+	b->batch_n = 16;
+	while ((opt = getopt(argc, argv, "n:r:b:l:p:")) != -1) {
+		switch (opt) {
+		case 'n':
+			b->messages = atoi(optarg);
+			break;
+		case 'r':
+			b->repeats = atoi(optarg);
+			break;
+		case 'b':
+			b->batch_n = atoi(optarg);
+			break;
+		case 'l':
+			field_bytes = atoi(optarg);
+			break;
+		case 'p':
+			paths = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (argc - optind != 2 || b->messages < 1 || b->repeats < 1 ||
+	    b->repeats > MAX_REPEATS || b->batch_n < 1 ||
+	    b->batch_n > APPARMOR_DBUS_QUERY_MAX_BATCH ||
+	    (wanted(paths, "batch") && b->messages % b->batch_n)) {
+		fprintf(stderr,
+			"usage: %s [-n messages] [-r repeats] [-b batch] [-l field_bytes] [-p path,...] SENDER_LABEL RECEIVER_LABEL\n",
+			argv[0]);
+		return 2;
+	}
+
+	b->msg = (struct message){ {
+		argv[optind], argv[optind + 1], "session", ":1.42",
+		"org.example.Bench", "/org/example/Bench", "org.example.Bench",
+		"Ping",
+	} };
+	/* Longer queries: path, interface and member share the bytes. */
+	if (field_bytes) {
+		b->msg.f[APPARMOR_DBUS_FIELD_PATH] =
+			long_field("/org/example/Bench", field_bytes / 3);
+		b->msg.f[APPARMOR_DBUS_FIELD_INTERFACE] =
+			long_field("org.example.Bench", field_bytes / 3);
+		b->msg.f[APPARMOR_DBUS_FIELD_MEMBER] =
+			long_field("Ping", field_bytes - 2 * (field_bytes / 3));
+	}
+	prepare(b, wanted(paths, "batch"));
+
+	if (wanted(paths, "stock"))
+		report(b, "stock", 8);
+	if (wanted(paths, "kept"))
+		report(b, "kept", 4);
+	if (wanted(paths, "dbus"))
+		report(b, "dbus", 2);
+	if (wanted(paths, "batch"))
+		report(b, "batch", 2.0 / b->batch_n);
+	if (wanted(paths, "floor"))
+		report(b, "floor", 2);
+	return 0;
+}
