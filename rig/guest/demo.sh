@@ -43,12 +43,14 @@ send e2e_complain --dest=org.example.Demo /org/example/Demo org.example.Demo.All
 
 say "the same questions asked of the kernel directly, both sides in one round trip (.dbus)"
 for m in Allowed Forbidden; do
-	echo "\$ dbus_query_example e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo org.example.Demo $m"
-	/selftests/apparmor/dbus_query_example e2e_client e2e_service session :1.1 \
+	echo "\$ dbus_query_example --audit e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo org.example.Demo $m"
+	/selftests/apparmor/dbus_query_example --audit e2e_client e2e_service session :1.1 \
 		org.example.Demo /org/example/Demo org.example.Demo $m
 done
 
 send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
 sleep 0.2
-say "audit records (kernel audit pipeline, printed by kauditd)"
+say "audit records written by dbus-daemon itself (USER_AVC, type=1107)"
 dmesg | grep -o 'audit: type=1107.*' | sed 's/^audit: //'
+say "audit records written by the kernel for the .dbus queries (type=1400)"
+dmesg | grep -o 'audit: type=1400.*operation="dbus_.*' | sed 's/^audit: //'

@@ -7,6 +7,7 @@
  * sides of a message, a name acquisition or eavesdropping.
  */
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -15,6 +16,7 @@
 #include <kunit/visibility.h>
 
 #include "include/apparmor.h"
+#include "include/audit.h"
 #include "include/cred.h"
 #include "include/dbus.h"
 #include "include/lib.h"
@@ -25,8 +27,6 @@
 #define MSG_PERMS (APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE)
 #define FIELD(f) BIT(APPARMOR_DBUS_FIELD_##f)
 #define MSG_FIELDS (BIT(APPARMOR_DBUS_FIELD_COUNT) - 1)
-#define SUBJECT_LABEL APPARMOR_DBUS_FIELD_SUBJECT_LABEL
-#define PEER_LABEL APPARMOR_DBUS_FIELD_PEER_LABEL
 
 /**
  * struct dbus_op_rule - what a query of one operation may carry
@@ -52,29 +52,52 @@ static const struct dbus_op_rule op_rules[] = {
 	},
 };
 
-/*
- * The DFA input of each check, in the order apparmor_parser lays out
- * dbus rules: message rules match bus, name, peer label, path, interface
- * and member; bind rules bus and name; eavesdrop rules the bus alone.
- * The name and label are those of the other side of the message.
+/**
+ * struct aa_dbus_side - one permission check a query can ask for
+ * @perm: the permission checked
+ * @label: field naming the label whose policy decides
+ * @name: field naming the other side's bus name, as that policy sees it
+ * @other_label: field naming the other side's label
+ * @receive: true for the receiver's side of a message
+ * @nfields: number of entries in @fields
+ * @fields: the DFA input, in the order apparmor_parser lays out dbus
+ *          rules: bus, name, peer label, path, interface and member for
+ *          messages; bus and name for bind; the bus alone for eavesdrop
  */
-static const u8 send_fields[] = {
-	APPARMOR_DBUS_FIELD_BUS, APPARMOR_DBUS_FIELD_PEER_NAME,
-	APPARMOR_DBUS_FIELD_PEER_LABEL, APPARMOR_DBUS_FIELD_PATH,
-	APPARMOR_DBUS_FIELD_INTERFACE, APPARMOR_DBUS_FIELD_MEMBER,
+struct aa_dbus_side {
+	u32 perm;
+	u8 label;
+	u8 name;
+	u8 other_label;
+	bool receive;
+	u8 nfields;
+	u8 fields[6];
 };
 
-static const u8 receive_fields[] = {
-	APPARMOR_DBUS_FIELD_BUS, APPARMOR_DBUS_FIELD_SUBJECT_NAME,
-	APPARMOR_DBUS_FIELD_SUBJECT_LABEL, APPARMOR_DBUS_FIELD_PATH,
-	APPARMOR_DBUS_FIELD_INTERFACE, APPARMOR_DBUS_FIELD_MEMBER,
+#define F(f) APPARMOR_DBUS_FIELD_##f
+
+static const struct aa_dbus_side send_side = {
+	APPARMOR_DBUS_SEND, F(SUBJECT_LABEL), F(PEER_NAME), F(PEER_LABEL),
+	false, 6,
+	{ F(BUS), F(PEER_NAME), F(PEER_LABEL), F(PATH), F(INTERFACE), F(MEMBER) },
 };
 
-static const u8 bind_fields[] = {
-	APPARMOR_DBUS_FIELD_BUS, APPARMOR_DBUS_FIELD_SUBJECT_NAME,
+static const struct aa_dbus_side receive_side = {
+	APPARMOR_DBUS_RECEIVE, F(PEER_LABEL), F(SUBJECT_NAME),
+	F(SUBJECT_LABEL), true, 6,
+	{ F(BUS), F(SUBJECT_NAME), F(SUBJECT_LABEL), F(PATH), F(INTERFACE),
+	  F(MEMBER) },
 };
 
-static const u8 eavesdrop_fields[] = { APPARMOR_DBUS_FIELD_BUS };
+static const struct aa_dbus_side bind_side = {
+	APPARMOR_DBUS_BIND, F(SUBJECT_LABEL), F(SUBJECT_NAME), F(PEER_LABEL),
+	false, 2, { F(BUS), F(SUBJECT_NAME) },
+};
+
+static const struct aa_dbus_side eavesdrop_side = {
+	APPARMOR_DBUS_EAVESDROP, F(SUBJECT_LABEL), F(PEER_NAME), F(PEER_LABEL),
+	false, 1, { F(BUS) },
+};
 
 /**
  * parse_fields - split the strings of one query
@@ -152,7 +175,7 @@ static ssize_t parse_query(const u8 *p, size_t avail, struct aa_dbus_query *q)
 	if (avail < sizeof(*rec) || rec->size < sizeof(*rec) ||
 	    rec->size > avail || !IS_ALIGNED(rec->size, 8))
 		return -EINVAL;
-	if (rec->flags)
+	if (rec->flags & ~APPARMOR_DBUS_QUERY_AUDIT)
 		return -EOPNOTSUPP;
 	strings_avail = rec->size - sizeof(*rec);
 	used = parse_fields(rec->strings, strings_avail, q);
@@ -165,6 +188,7 @@ static ssize_t parse_query(const u8 *p, size_t avail, struct aa_dbus_query *q)
 
 	q->op = rec->op;
 	q->request = rec->request;
+	q->flags = rec->flags;
 	q->subject_pid = rec->subject_pid;
 	q->peer_pid = rec->peer_pid;
 	error = check_query(q);
@@ -199,6 +223,7 @@ VISIBLE_IF_KUNIT int aa_dbus_parse_request(const void *buf, size_t size,
 	    hdr->count > APPARMOR_DBUS_QUERY_MAX_BATCH)
 		return -EINVAL;
 
+	req->audit = false;
 	for (i = 0; i < hdr->count; i++) {
 		ssize_t used = parse_query((const u8 *)buf + off, size - off,
 					   &req->query[i]);
@@ -206,6 +231,8 @@ VISIBLE_IF_KUNIT int aa_dbus_parse_request(const void *buf, size_t size,
 		if (used < 0)
 			return used;
 		off += used;
+		if (req->query[i].flags & APPARMOR_DBUS_QUERY_AUDIT)
+			req->audit = true;
 	}
 	if (off != size)
 		return -EINVAL;
@@ -251,8 +278,7 @@ EXPORT_SYMBOL_IF_KUNIT(aa_dbus_match_fields);
  * profile_dbus_perms - what one profile says about one side of a query
  * @profile: the profile
  * @q: the query
- * @fields: the DFA input of this side
- * @nfields: number of entries in @fields
+ * @side: the check
  * @perms: set to the profile's permissions, modes applied
  *
  * Follows the generic label query of .access step for step, so that the
@@ -263,7 +289,7 @@ EXPORT_SYMBOL_IF_KUNIT(aa_dbus_match_fields);
  */
 static bool profile_dbus_perms(struct aa_profile *profile,
 			       const struct aa_dbus_query *q,
-			       const u8 *fields, unsigned int nfields,
+			       const struct aa_dbus_side *side,
 			       struct aa_perms *perms)
 {
 	struct aa_ruleset *rules = list_first_entry(&profile->rules,
@@ -278,7 +304,7 @@ static bool profile_dbus_perms(struct aa_profile *profile,
 		if (!state)
 			return false;
 		state = aa_dbus_match_fields(rules->policy->dfa, state, q,
-					     fields, nfields);
+					     side->fields, side->nfields);
 		if (state)
 			*perms = *aa_lookup_perms(rules->policy, state);
 	}
@@ -368,23 +394,110 @@ static struct aa_label *resolve_label(struct aa_label *base,
 	return label;
 }
 
+static const char *const dbus_op_names[] = {
+	[APPARMOR_DBUS_OP_METHOD_CALL] = "dbus_method_call",
+	[APPARMOR_DBUS_OP_SIGNAL] = "dbus_signal",
+	[APPARMOR_DBUS_OP_METHOD_RETURN] = "dbus_method_return",
+	[APPARMOR_DBUS_OP_ERROR] = "dbus_error",
+	[APPARMOR_DBUS_OP_BIND] = "dbus_bind",
+	[APPARMOR_DBUS_OP_EAVESDROP] = "dbus_eavesdrop",
+};
+
 /**
- * answer_side - answer one side of a query
+ * audit_dbus_mask - log a set of dbus permissions by name
+ * @ab: the audit buffer
+ * @key: the field name
+ * @mask: the permissions, APPARMOR_DBUS_* bits only
+ */
+static void audit_dbus_mask(struct audit_buffer *ab, const char *key,
+			    u32 mask)
+{
+	static const struct {
+		u32 perm;
+		const char *name;
+	} names[] = {
+		{ APPARMOR_DBUS_SEND, "send" },
+		{ APPARMOR_DBUS_RECEIVE, "receive" },
+		{ APPARMOR_DBUS_BIND, "bind" },
+		{ APPARMOR_DBUS_EAVESDROP, "eavesdrop" },
+	};
+	const char *sep = "";
+	int i;
+
+	audit_log_format(ab, " %s=\"", key);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (mask & names[i].perm) {
+			audit_log_format(ab, "%s%s", sep, names[i].name);
+			sep = " ";
+		}
+	}
+	audit_log_format(ab, "\"");
+}
+
+/**
+ * audit_dbus_field - log one string of the query, unless it is empty
+ * @ab: the audit buffer
+ * @key: the field name
+ * @q: the query
+ * @field: which string
+ */
+static void audit_dbus_field(struct audit_buffer *ab, const char *key,
+			     const struct aa_dbus_query *q, int field)
+{
+	if (!q->len[field])
+		return;
+	audit_log_format(ab, " %s=", key);
+	audit_log_untrustedstring(ab, q->field[field]);
+}
+
+/**
+ * audit_dbus_cb - log the dbus fields of a decision
+ * @ab: the audit buffer
+ * @va: the audit data
+ *
+ * The daemon-supplied pids follow the pid and comm of the bus daemon that
+ * every LSM record starts with; for the receiver's side of a message the
+ * subject and peer are swapped, so each record names its own subject.
+ */
+static void audit_dbus_cb(struct audit_buffer *ab, void *va)
+{
+	struct apparmor_audit_data *ad = aad_of_va(va);
+	const struct aa_dbus_query *q = ad->dbus.query;
+	const struct aa_dbus_side *side = ad->dbus.side;
+	u32 pid = side->receive ? q->peer_pid : q->subject_pid;
+	u32 peer_pid = side->receive ? q->subject_pid : q->peer_pid;
+
+	audit_dbus_field(ab, "bus", q, APPARMOR_DBUS_FIELD_BUS);
+	audit_dbus_field(ab, "path", q, APPARMOR_DBUS_FIELD_PATH);
+	audit_dbus_field(ab, "interface", q, APPARMOR_DBUS_FIELD_INTERFACE);
+	audit_dbus_field(ab, "member", q, APPARMOR_DBUS_FIELD_MEMBER);
+	audit_dbus_mask(ab, "mask", ad->request);
+	if (ad->denied)
+		audit_dbus_mask(ab, "denied_mask", ad->denied);
+	if (pid)
+		audit_log_format(ab, " pid=%u", pid);
+	if (peer_pid)
+		audit_log_format(ab, " peer_pid=%u", peer_pid);
+	if (side->nfields > 2)
+		audit_dbus_field(ab, "peer_label", q, side->other_label);
+}
+
+/**
+ * answer_side - answer one side of a query, and audit it if asked
  * @base: label of the caller, for resolving names as .access does
  * @cache: label cache of the open file, or NULL
  * @q: the query
- * @label_field: field naming the label of this side
- * @fields: the DFA input of this side
- * @nfields: number of entries in @fields
- * @asked: the permissions asked of this side
+ * @side: the check
  * @out: the answer
+ * @ad: audit data to log each profile's decision with, or NULL
  *
  * Returns: 0, or -ENOENT / -EINVAL if the label does not resolve
  */
 static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
-		       const struct aa_dbus_query *q, int label_field,
-		       const u8 *fields, unsigned int nfields, u32 asked,
-		       struct apparmor_dbus_perms *out)
+		       const struct aa_dbus_query *q,
+		       const struct aa_dbus_side *side,
+		       struct apparmor_dbus_perms *out,
+		       struct apparmor_audit_data *ad)
 {
 	struct aa_perms perms = allperms;
 	struct aa_profile *profile;
@@ -393,8 +506,8 @@ static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
 	struct aa_ns *ns;
 	u32 denied = 0;
 
-	label = resolve_label(base, cache, q->field[label_field],
-			      q->len[label_field]);
+	label = resolve_label(base, cache, q->field[side->label],
+			      q->len[side->label]);
 	if (IS_ERR(label))
 		return PTR_ERR(label);
 
@@ -404,11 +517,17 @@ static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
 	label_for_each_in_ns(i, ns, label, profile) {
 		struct aa_perms tmp;
 
-		if (!profile_dbus_perms(profile, q, fields, nfields, &tmp))
+		if (!profile_dbus_perms(profile, q, side, &tmp))
 			continue;
 		aa_perms_accum_raw(&perms, &tmp);
 		if (!COMPLAIN_MODE(profile))
-			denied |= asked & ~(tmp.allow & ~tmp.deny);
+			denied |= side->perm & ~(tmp.allow & ~tmp.deny);
+		if (ad) {
+			/* The daemon is not the subject: never kill it. */
+			tmp.kill = 0;
+			aa_check_perms(profile, &tmp, side->perm, ad,
+				       audit_dbus_cb);
+		}
 	}
 	aa_put_label(label);
 
@@ -423,6 +542,27 @@ static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
 	return 0;
 }
 
+/* The checks a query asks for, in answer order: subject, then peer. */
+static void query_sides(const struct aa_dbus_query *q,
+			const struct aa_dbus_side *sides[2])
+{
+	sides[0] = NULL;
+	sides[1] = NULL;
+	switch (q->op) {
+	case APPARMOR_DBUS_OP_BIND:
+		sides[0] = &bind_side;
+		break;
+	case APPARMOR_DBUS_OP_EAVESDROP:
+		sides[0] = &eavesdrop_side;
+		break;
+	default:
+		if (q->request & APPARMOR_DBUS_SEND)
+			sides[0] = &send_side;
+		if (q->request & APPARMOR_DBUS_RECEIVE)
+			sides[1] = &receive_side;
+	}
+}
+
 /**
  * aa_dbus_answer - answer one validated query
  * @base: label of the caller; names resolve in its view, as with .access
@@ -435,30 +575,59 @@ static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
 int aa_dbus_answer(struct aa_label *base, struct aa_dbus_label_cache *cache,
 		   const struct aa_dbus_query *q, struct apparmor_dbus_answer *ans)
 {
+	const struct aa_dbus_side *sides[2];
 	int error = 0;
 
 	memset(ans, 0, sizeof(*ans));
-	switch (q->op) {
-	case APPARMOR_DBUS_OP_BIND:
-		return answer_side(base, cache, q, SUBJECT_LABEL, bind_fields,
-				   ARRAY_SIZE(bind_fields), q->request,
-				   &ans->subject);
-	case APPARMOR_DBUS_OP_EAVESDROP:
-		return answer_side(base, cache, q, SUBJECT_LABEL,
-				   eavesdrop_fields,
-				   ARRAY_SIZE(eavesdrop_fields), q->request,
-				   &ans->subject);
-	}
-
-	if (q->request & APPARMOR_DBUS_SEND)
-		error = answer_side(base, cache, q, SUBJECT_LABEL, send_fields,
-				    ARRAY_SIZE(send_fields),
-				    APPARMOR_DBUS_SEND, &ans->subject);
-	if (!error && (q->request & APPARMOR_DBUS_RECEIVE))
-		error = answer_side(base, cache, q, PEER_LABEL, receive_fields,
-				    ARRAY_SIZE(receive_fields),
-				    APPARMOR_DBUS_RECEIVE, &ans->peer);
+	query_sides(q, sides);
+	if (sides[0])
+		error = answer_side(base, cache, q, sides[0], &ans->subject,
+				    NULL);
+	if (!error && sides[1])
+		error = answer_side(base, cache, q, sides[1], &ans->peer, NULL);
 	return error;
+}
+
+/**
+ * aa_dbus_audit - log the decisions of one answered query
+ * @base: label of the caller, as given to aa_dbus_answer()
+ * @cache: label cache, as given to aa_dbus_answer()
+ * @q: the query
+ * @ans: its answer
+ *
+ * Only a side that was refused, let through by complain mode, or is
+ * audited by policy is walked again, with each of its profiles logging
+ * its own record through the audit framework; an allowed, unaudited side
+ * costs nothing here. A label that went away since it was answered is
+ * not logged.
+ */
+void aa_dbus_audit(struct aa_label *base, struct aa_dbus_label_cache *cache,
+		   const struct aa_dbus_query *q,
+		   const struct apparmor_dbus_answer *ans)
+{
+	const struct apparmor_dbus_perms *perms[2] = { &ans->subject, &ans->peer };
+	const struct aa_dbus_side *sides[2];
+	int i;
+
+	query_sides(q, sides);
+	for (i = 0; i < 2; i++) {
+		DEFINE_AUDIT_DATA(ad, LSM_AUDIT_DATA_NONE, AA_CLASS_DBUS,
+				  dbus_op_names[q->op]);
+		struct apparmor_dbus_perms scratch;
+		u32 perm;
+
+		if (!sides[i])
+			continue;
+		perm = sides[i]->perm;
+		if (!(perm & ~(perms[i]->allow & ~perms[i]->deny)) &&
+		    !(perm & perms[i]->audit))
+			continue;
+		if (q->len[sides[i]->name])
+			ad.name = q->field[sides[i]->name];
+		ad.dbus.query = q;
+		ad.dbus.side = sides[i];
+		answer_side(base, cache, q, sides[i], &scratch, &ad);
+	}
 }
 
 /**
@@ -518,10 +687,11 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 }
 
 /**
- * answer_request - answer every query of a validated write
+ * answer_request - answer every query of a validated write, then audit
  * @df: the open file holding the queries and the room for answers
  *
- * All or nothing: one label that does not resolve fails the whole write.
+ * All or nothing: one label that does not resolve fails the whole write,
+ * and nothing is logged for a write that fails.
  *
  * Returns: 0 or the errno of the first label that does not resolve
  */
@@ -534,8 +704,29 @@ static int answer_request(struct aa_dbus_file *df)
 	for (i = 0; !error && i < df->req.count; i++)
 		error = aa_dbus_answer(base, &df->labels, &df->req.query[i],
 				       &df->answer[i]);
+	for (i = 0; !error && df->req.audit && i < df->req.count; i++) {
+		if (df->req.query[i].flags & APPARMOR_DBUS_QUERY_AUDIT)
+			aa_dbus_audit(base, &df->labels, &df->req.query[i],
+				      &df->answer[i]);
+	}
 	end_current_label_crit_section(base);
 	return error;
+}
+
+/**
+ * may_write_audit - may this write make the kernel log records
+ * @file: the open .dbus file
+ *
+ * Both the writer and whoever opened the file must hold CAP_AUDIT_WRITE:
+ * a descriptor handed from one to the other must not let either forge
+ * records.
+ *
+ * Returns: true if both hold it
+ */
+static bool may_write_audit(struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_AUDIT_WRITE) &&
+	       capable(CAP_AUDIT_WRITE);
 }
 
 /**
@@ -566,6 +757,8 @@ static ssize_t dbus_query_write(struct file *file, const char __user *ubuf,
 		goto out;
 	}
 	error = aa_dbus_parse_request(df->buf, count, &df->req);
+	if (!error && df->req.audit && !may_write_audit(file))
+		error = -EPERM;
 	if (!error)
 		error = answer_request(df);
 	if (!error)

@@ -180,7 +180,7 @@ static void dbus_parse_unknown_flags(struct kunit *test)
 	hdr_of(&ctx->rb)->flags = 0x80000000;
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
 	hdr_of(&ctx->rb)->flags = 0;
-	ctx->rb.last->flags = 1;
+	ctx->rb.last->flags = BIT(1);
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
 }
 

@@ -69,6 +69,23 @@
 /* clang-format on */
 
 /**
+ * DOC: dbus_flags
+ *
+ * Query flags
+ * ~~~~~~~~~~~
+ *
+ * Flags of &struct apparmor_dbus_query.flags:
+ *
+ * - %APPARMOR_DBUS_QUERY_AUDIT: log the decision through the kernel audit
+ *   subsystem, as AppArmor logs its own decisions: a record for each
+ *   profile that refuses (unless its policy keeps the denial quiet), lets
+ *   the message through in complain mode, or audits it; nothing for an
+ *   allowed, unaudited side. Both the writer and the opener of the file
+ *   must hold ``CAP_AUDIT_WRITE``, or the write fails with ``EPERM``.
+ */
+#define APPARMOR_DBUS_QUERY_AUDIT (1U << 0)
+
+/**
  * enum apparmor_dbus_op - what a query is about
  *
  * The four message types are matched alike; the operation says what
@@ -174,11 +191,17 @@ struct apparmor_dbus_query {
 	 * ``APPARMOR_DBUS_*`` bits valid for @op.
 	 */
 	__u32 request;
-	/** @flags: must be 0. */
+	/** @flags: ``APPARMOR_DBUS_QUERY_*`` flags. */
 	__u32 flags;
-	/** @subject_pid: process id of the subject, 0 if unknown. */
+	/**
+	 * @subject_pid: process id of the subject, for audit records; 0 if
+	 * unknown.
+	 */
 	__u32 subject_pid;
-	/** @peer_pid: process id of the peer, 0 if unknown. */
+	/**
+	 * @peer_pid: process id of the peer, for audit records; 0 if
+	 * unknown.
+	 */
 	__u32 peer_pid;
 	/**
 	 * @strings: %APPARMOR_DBUS_FIELD_COUNT NUL-terminated strings in

@@ -19,6 +19,7 @@
  * struct aa_dbus_query - one validated query, pointing into the request
  * @op: the &enum apparmor_dbus_op
  * @request: the permissions asked
+ * @flags: APPARMOR_DBUS_QUERY_* flags
  * @subject_pid: pid of the subject as the daemon gave it, 0 if unknown
  * @peer_pid: pid of the peer as the daemon gave it, 0 if unknown
  * @field: the strings, in &enum apparmor_dbus_field order, NUL-terminated
@@ -27,6 +28,7 @@
 struct aa_dbus_query {
 	u32 op;
 	u32 request;
+	u32 flags;
 	u32 subject_pid;
 	u32 peer_pid;
 	const char *field[APPARMOR_DBUS_FIELD_COUNT];
@@ -36,11 +38,13 @@ struct aa_dbus_query {
 /**
  * struct aa_dbus_request - a validated write: all its queries
  * @flags: the header flags
+ * @audit: some query asks for its decision to be logged
  * @count: number of queries in @query
  * @query: the queries, in the order they were written
  */
 struct aa_dbus_request {
 	u32 flags;
+	bool audit;
 	u32 count;
 	struct aa_dbus_query query[APPARMOR_DBUS_QUERY_MAX_BATCH];
 };
@@ -82,6 +86,10 @@ aa_state_t aa_dbus_match_fields(struct aa_dfa *dfa, aa_state_t state,
 
 int aa_dbus_answer(struct aa_label *base, struct aa_dbus_label_cache *cache,
 		   const struct aa_dbus_query *q, struct apparmor_dbus_answer *ans);
+
+void aa_dbus_audit(struct aa_label *base, struct aa_dbus_label_cache *cache,
+		   const struct aa_dbus_query *q,
+		   const struct apparmor_dbus_answer *ans);
 
 extern const struct file_operations aa_dbus_query_fops;
 

@@ -2,8 +2,10 @@
 /*
  * Ask AppArmor whether one D-Bus method call may pass, both sides at once.
  *
- *   dbus_query_example SENDER_LABEL RECEIVER_LABEL BUS SENDER_NAME \
- *                      DESTINATION PATH INTERFACE MEMBER
+ *   dbus_query_example [--audit] SENDER_LABEL RECEIVER_LABEL BUS \
+ *                      SENDER_NAME DESTINATION PATH INTERFACE MEMBER
+ *
+ * With --audit the kernel also logs the decision (CAP_AUDIT_WRITE needed).
  *
  * This is all a bus daemon needs: open the file once, then one write and
  * one read per message (or per batch of messages).
@@ -24,11 +26,16 @@ int main(int argc, char *argv[])
 	struct apparmor_dbus_query *q = (void *)(req.bytes + sizeof(req.hdr));
 	struct apparmor_dbus_answer ans;
 	size_t len = 0;
-	int fd, i;
+	int fd, i, audit = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "--audit")) {
+		audit = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 1 + APPARMOR_DBUS_FIELD_COUNT) {
 		fprintf(stderr,
-			"usage: %s SENDER_LABEL RECEIVER_LABEL BUS SENDER_NAME DESTINATION PATH INTERFACE MEMBER\n",
+			"usage: %s [--audit] SENDER_LABEL RECEIVER_LABEL BUS SENDER_NAME DESTINATION PATH INTERFACE MEMBER\n",
 			argv[0]);
 		return 2;
 	}
@@ -48,6 +55,8 @@ int main(int argc, char *argv[])
 	q->size = (sizeof(*q) + len + 7) & ~7u;
 	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
 	q->request = APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE;
+	if (audit)
+		q->flags = APPARMOR_DBUS_QUERY_AUDIT;
 
 	req.hdr.version = APPARMOR_DBUS_QUERY_VERSION;
 	req.hdr.count = 1;

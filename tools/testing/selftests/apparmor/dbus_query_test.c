@@ -8,8 +8,14 @@
  */
 
 #define _GNU_SOURCE
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/netlink.h>
+#include <poll.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "common.h"
 #include "dbus_query.h"
@@ -692,7 +698,7 @@ TEST_F(dbus_query, err_record)
 
 	q = valid_request(&r);
 	ASSERT_NE(NULL, q);
-	q->flags = 1;
+	q->flags = 2;
 	expect_refused(_metadata, self->fd, r.buf, r.len, EOPNOTSUPP);
 	q->flags = 0;
 	q->size -= 4;
@@ -862,6 +868,377 @@ TEST_F(dbus_errno, errno_table)
 		ASSERT_EQ(-1, pread(self->fd, ans, sizeof(ans), 0));
 		EXPECT_EQ(ENODATA, errno);
 	}
+}
+
+/* Pass @fd over the unix socket @sock. */
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { };
+	char byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* Receive a descriptor sent by send_fd(). */
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { };
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+/*
+ * Kernel audit records, read as auditd reads them: this process registers
+ * as the audit daemon on the audit netlink socket for the test's duration.
+ */
+
+#define MAX_RECORDS 16
+
+/**
+ * struct audit_log - records of one test
+ * @fd: the audit netlink socket
+ * @n: number of dbus records in @rec
+ * @rec: their text, from "apparmor=" on
+ */
+struct audit_log {
+	int fd;
+	int n;
+	char rec[MAX_RECORDS][1024];
+};
+
+static int audit_set_pid(int fd, __u32 pid)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct audit_status s;
+	} req = { };
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	char buf[512];
+	struct nlmsghdr *nh = (void *)buf;
+
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.s));
+	req.nh.nlmsg_type = AUDIT_SET;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.s.mask = AUDIT_STATUS_ENABLED | AUDIT_STATUS_PID;
+	req.s.enabled = 1;
+	req.s.pid = pid;
+	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&addr,
+		   sizeof(addr)) < 0)
+		return -errno;
+	/* The ack, or the first record that beat it. */
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < (ssize_t)sizeof(*nh))
+			return -EIO;
+		if (nh->nlmsg_type == NLMSG_ERROR)
+			return ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+	}
+}
+
+static int audit_open(struct audit_log *log)
+{
+	memset(log, 0, sizeof(*log));
+	log->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (log->fd < 0)
+		return -errno;
+	return audit_set_pid(log->fd, getpid());
+}
+
+static void audit_close(struct audit_log *log)
+{
+	if (log->fd < 0)
+		return;
+	audit_set_pid(log->fd, 0);
+	close(log->fd);
+	log->fd = -1;
+}
+
+/*
+ * Collect dbus records until none came for @quiet_ms. Each is printed as
+ * "audit-record: type=1400 ..." for the host to feed to libapparmor.
+ */
+static void audit_collect(struct audit_log *log, int quiet_ms)
+{
+	struct pollfd pfd = { .fd = log->fd, .events = POLLIN };
+	char buf[8192];
+
+	log->n = 0;
+	while (poll(&pfd, 1, quiet_ms) > 0) {
+		struct nlmsghdr *nh = (void *)buf;
+		ssize_t n = recv(log->fd, buf, sizeof(buf) - 1, 0);
+		char *text, *start;
+		int len;
+
+		if (n < (ssize_t)NLMSG_HDRLEN)
+			break;
+		if (nh->nlmsg_type != AUDIT_AVC)
+			continue;
+		text = NLMSG_DATA(nh);
+		len = n - NLMSG_HDRLEN;
+		text[len] = '\0';
+		start = strstr(text, "apparmor=");
+		if (!start || !strstr(start, "operation=\"dbus_"))
+			continue;
+		printf("audit-record: type=%u %s\n", nh->nlmsg_type, text);
+		if (log->n < MAX_RECORDS)
+			snprintf(log->rec[log->n++], sizeof(log->rec[0]), "%s",
+				 start);
+	}
+	fflush(stdout);
+}
+
+FIXTURE(dbus_audit)
+{
+	int fd;
+	struct audit_log log;
+	char prefix[128];
+};
+
+FIXTURE_SETUP(dbus_audit)
+{
+	char comm[32] = "";
+
+	setup_policy(_metadata, &self->fd);
+	ASSERT_EQ(0, audit_open(&self->log))
+	{
+		TH_LOG("cannot register as the audit daemon");
+	}
+	aa_read_file("/proc/self/comm", comm, sizeof(comm));
+	comm[strcspn(comm, "\n")] = '\0';
+	/* What every LSM record says about the process that caused it. */
+	snprintf(self->prefix, sizeof(self->prefix), " pid=%d comm=\"%s\"",
+		 getpid(), comm);
+}
+
+FIXTURE_TEARDOWN(dbus_audit)
+{
+	audit_close(&self->log);
+	teardown_policy(_metadata, self->fd);
+}
+
+/* Ask with the audit flag and pids 11 and 22; collect what was logged. */
+static int ask_audited(FIXTURE_DATA(dbus_audit) * self, __u32 op,
+		       __u32 request, const char *const *f)
+{
+	struct apparmor_dbus_answer ans;
+	struct apparmor_dbus_query *q;
+	struct dq_request r;
+	int n;
+
+	dq_init(&r);
+	q = dq_add(&r, op, request, f);
+	if (!q)
+		return -E2BIG;
+	q->flags = APPARMOR_DBUS_QUERY_AUDIT;
+	q->subject_pid = 11;
+	q->peer_pid = 22;
+	n = dq_send(self->fd, r.buf, r.len, &ans, 1);
+	audit_collect(&self->log, 300);
+	return n < 0 ? n : 0;
+}
+
+static void expect_record(struct __test_metadata *const _metadata,
+			  const char *got, const char *head, const char *prefix,
+			  const char *tail)
+{
+	char want[1024];
+
+	snprintf(want, sizeof(want), "%s%s%s", head, prefix, tail);
+	EXPECT_STREQ(want, got);
+}
+
+TEST_F(dbus_audit, denied_send_and_receive)
+{
+	ASSERT_EQ(0, ask_audited(self, OP_CALL, SEND | RECEIVE,
+				 FIELDS("dq_client", "dq_service", "session",
+					":1.1", "org.example.Svc", "/x", "x.y",
+					"Other")));
+	ASSERT_EQ(2, self->log.n);
+	expect_record(_metadata, self->log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_client\" name=\"org.example.Svc\"",
+		      self->prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" mask=\"send\" denied_mask=\"send\" pid=11 peer_pid=22 peer_label=\"dq_service\"");
+	/* The receiver's record names the receiver as its subject. */
+	expect_record(_metadata, self->log.rec[1],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_service\" name=\":1.1\"",
+		      self->prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" mask=\"receive\" denied_mask=\"receive\" pid=22 peer_pid=11 peer_label=\"dq_client\"");
+}
+
+TEST_F(dbus_audit, allowed_is_silent)
+{
+	ASSERT_EQ(0, ask_audited(self, OP_CALL, SEND | RECEIVE,
+				 HELLO("dq_client", "dq_service")));
+	EXPECT_EQ(0, self->log.n);
+}
+
+TEST_F(dbus_audit, audit_rule_logs_allowed_use)
+{
+	ASSERT_EQ(0, ask_audited(self, OP_CALL, SEND,
+				 FIELDS("dq_client", "dq_service", "session",
+					"", "", "/org/example/Audited", "", "")));
+	ASSERT_EQ(1, self->log.n);
+	expect_record(_metadata, self->log.rec[0],
+		      "apparmor=\"AUDIT\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_client\"",
+		      self->prefix,
+		      " bus=\"session\" path=\"/org/example/Audited\" mask=\"send\" pid=11 peer_pid=22 peer_label=\"dq_service\"");
+}
+
+TEST_F(dbus_audit, quiet_deny_is_silent)
+{
+	ASSERT_EQ(0, ask_audited(self, APPARMOR_DBUS_OP_SIGNAL, SEND,
+				 FIELDS("dq_client", "", "session", "", "",
+					"/x", "x.y", "Forbidden")));
+	EXPECT_EQ(0, self->log.n);
+}
+
+TEST_F(dbus_audit, complain_logs_allowed)
+{
+	ASSERT_EQ(0, ask_audited(self, APPARMOR_DBUS_OP_METHOD_RETURN, SEND,
+				 FIELDS("dq_complain", "", "session", "", "",
+					"/x", "x.y", "Other")));
+	ASSERT_EQ(1, self->log.n);
+	expect_record(_metadata, self->log.rec[0],
+		      "apparmor=\"ALLOWED\" operation=\"dbus_method_return\" class=\"dbus\" profile=\"dq_complain\"",
+		      self->prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" mask=\"send\" denied_mask=\"send\" pid=11 peer_pid=22");
+}
+
+TEST_F(dbus_audit, bind_and_eavesdrop)
+{
+	ASSERT_EQ(0, ask_audited(self, OP_BIND, BIND,
+				 FIELDS("dq_service", "", "session",
+					"org.example.Other", "", "", "", "")));
+	ASSERT_EQ(1, self->log.n);
+	expect_record(_metadata, self->log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_bind\" class=\"dbus\" profile=\"dq_service\" name=\"org.example.Other\"",
+		      self->prefix,
+		      " bus=\"session\" mask=\"bind\" denied_mask=\"bind\" pid=11 peer_pid=22");
+
+	ASSERT_EQ(0, ask_audited(self, OP_EAVESDROP, EAVESDROP_PERM,
+				 FIELDS("dq_service", "", "system", "", "", "",
+					"", "")));
+	ASSERT_EQ(1, self->log.n);
+	expect_record(_metadata, self->log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_eavesdrop\" class=\"dbus\" profile=\"dq_service\"",
+		      self->prefix,
+		      " bus=\"system\" mask=\"eavesdrop\" denied_mask=\"eavesdrop\" pid=11 peer_pid=22");
+}
+
+/* Quotes, spaces, a newline and UTF-8 in every string the daemon sends. */
+TEST_F(dbus_audit, hostile_strings)
+{
+	ASSERT_EQ(0, ask_audited(self, OP_CALL, SEND | RECEIVE,
+				 FIELDS("dq_service", "dq_client", "a\"b",
+					"c d", "e\nf", "/g\xc3\xa9",
+					"h=\"i\"", "j k")));
+	ASSERT_EQ(2, self->log.n);
+	/* audit_log_untrustedstring() hex-encodes each of them. */
+	expect_record(_metadata, self->log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_service\" name=650A66",
+		      self->prefix,
+		      " bus=612262 path=2F67C3A9 interface=683D226922 member=6A206B mask=\"send\" denied_mask=\"send\" pid=11 peer_pid=22 peer_label=\"dq_client\"");
+	expect_record(_metadata, self->log.rec[1],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_client\" name=632064",
+		      self->prefix,
+		      " bus=612262 path=2F67C3A9 interface=683D226922 member=6A206B mask=\"receive\" denied_mask=\"receive\" pid=22 peer_pid=11 peer_label=\"dq_service\"");
+}
+
+/* Drop CAP_AUDIT_WRITE from the effective set of the calling thread. */
+static int drop_audit_write(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[CAP_TO_INDEX(CAP_AUDIT_WRITE)].effective &=
+		~CAP_TO_MASK(CAP_AUDIT_WRITE);
+	return syscall(SYS_capset, &hdr, data);
+}
+
+/* One audited query on @fd from a process without CAP_AUDIT_WRITE. */
+static int ask_without_cap(int fd, __u32 flags)
+{
+	struct apparmor_dbus_answer ans;
+	struct apparmor_dbus_query *q;
+	struct dq_request r;
+
+	dq_init(&r);
+	q = dq_add(&r, OP_CALL, SEND, HELLO("dq_client", "dq_service"));
+	q->flags = flags;
+	return dq_send(fd, r.buf, r.len, &ans, 1);
+}
+
+TEST_F(dbus_audit, unprivileged_writer)
+{
+	int status;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* The descriptor was opened with the capability. */
+		if (drop_audit_write())
+			_exit(1);
+		if (ask_without_cap(self->fd, APPARMOR_DBUS_QUERY_AUDIT) !=
+		    -EPERM)
+			_exit(2);
+		/* Answers without records are still given. */
+		_exit(ask_without_cap(self->fd, 0) == 1 ? 0 : 3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(dbus_audit, descriptor_from_unprivileged_opener)
+{
+	int sv[2], status, fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (drop_audit_write())
+			_exit(1);
+		fd = open(DBUS_QUERY_FILE, O_RDWR);
+		_exit(fd < 0 || send_fd(sv[1], fd) ? 2 : 0);
+	}
+	fd = recv_fd(sv[0]);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* This process may write audit records, the opener could not. */
+	EXPECT_EQ(-EPERM, ask_without_cap(fd, APPARMOR_DBUS_QUERY_AUDIT));
+	EXPECT_EQ(1, ask_without_cap(fd, 0));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
