@@ -41,6 +41,8 @@ send e2e_client --dest=org.freedesktop.DBus /org/freedesktop/DBus \
 say "a profile in complain mode is let through (and logged)"
 send e2e_complain --dest=org.example.Demo /org/example/Demo org.example.Demo.Allowed
 
+# kauditd prints at most 10 records per 5 s without an audit daemon.
+sleep 5
 say "the same questions asked of the kernel directly, both sides in one round trip (.dbus)"
 for m in Allowed Forbidden; do
 	echo "\$ dbus_query_example --audit e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo org.example.Demo $m"
