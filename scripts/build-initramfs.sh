@@ -18,9 +18,12 @@ if [ -f "$sel/Makefile" ]; then
 	run_logged "$LOGS/selftests-build.log" make -C "$sel" \
 		OUTPUT="$BUILD/selftests" KHDR_INCLUDES="-isystem $obj/usr/include"
 fi
-run_logged "$LOGS/dbus-svc-build.log" gcc -O2 -Wall -Werror \
-	-o "$BUILD/dbus-svc" "$TOP/rig/guest/dbus-svc.c" \
-	$(pkg-config --cflags --libs dbus-1)
+for tool in dbus-svc dbus-ping; do
+	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
+		-o "$BUILD/$tool" "$TOP/rig/guest/$tool.c" $(pkg-config --cflags --libs dbus-1)
+done
+run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
+	-o "$BUILD/audit-tail" "$TOP/rig/guest/audit-tail.c"
 
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/apparmor.d,proc,sys,dev,tmp,run,rig,selftests/apparmor,var/log}
@@ -32,7 +35,12 @@ for p in $progs; do
 done
 cp -r /etc/apparmor.d/abi "$root/etc/apparmor.d/"
 cp "$TOP"/rig/guest/* "$root/rig/"
-cp "$BUILD/dbus-svc" "$root/rig/dbus-svc"
+rm -f "$root"/rig/*.c
+for tool in dbus-svc dbus-ping audit-tail; do
+	cp "$BUILD/$tool" "$root/rig/$tool"
+done
+# The dbus-daemon built with patches/dbus, next to the stock one.
+[ -f "$BUILD/dbus-daemon-aa" ] && cp "$BUILD/dbus-daemon-aa" "$root/usr/bin/dbus-daemon-aa"
 # Benchmark policies, compiled on the host by scripts/bench.sh.
 if ls "$BUILD"/bench/*.bin >/dev/null 2>&1; then
 	mkdir -p "$root/bench"
@@ -41,7 +49,7 @@ fi
 find "$BUILD/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/apparmor/" \;
 
 # Shared libraries of every dynamic binary, at their host paths.
-for f in "$root"/sbin/* "$root"/usr/bin/* "$root"/rig/dbus-svc "$root"/selftests/apparmor/*; do
+for f in "$root"/sbin/* "$root"/usr/bin/* "$root"/rig/* "$root"/selftests/apparmor/*; do
 	[ -f "$f" ] || continue
 	ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
 done | sort -u | while read -r lib; do

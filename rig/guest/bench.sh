@@ -31,4 +31,23 @@ for l in 32 256 2048; do
 	scenario length $l
 	$B -n 1000 -r 5 -l $l -p dbus,kept bench_wide_client bench_wide_service
 done
+# End to end: a confined client calls a confined service through the
+# stock daemon and through the one built with patches/dbus.
+apparmor_parser -r /rig/e2e.profile
+for daemon in dbus-daemon dbus-daemon-aa; do
+	[ -x /usr/bin/$daemon ] || continue
+	rm -f /run/test-bus
+	$daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+	bus=$!
+	while [ ! -S /run/test-bus ]; do sleep 0.1; done
+	aa-exec -p e2e_service -- /rig/dbus-svc unix:path=/run/test-bus org.example.Demo >/tmp/svc.log 2>&1 &
+	while ! grep -q owned /tmp/svc.log; do sleep 0.1; done
+	for run in 1 2 3; do
+		echo "E2E daemon=$daemon $(aa-exec -p e2e_client -- /rig/dbus-ping unix:path=/run/test-bus 300)"
+	done
+	dbus-send --bus=unix:path=/run/test-bus --print-reply --dest=org.example.Demo \
+		/org/example/Demo org.example.Demo.Quit >/dev/null 2>&1
+	kill $bus
+	wait $bus 2>/dev/null
+done
 echo "BENCH-DONE"

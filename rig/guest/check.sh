@@ -2,16 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every userspace test as one TAP stream, kselftest-runner style: each
 # program's own TAP is nested behind "# ", its result is one line here.
-tests="$(ls /selftests/apparmor/*_test 2>/dev/null) /rig/e2e-dbus.sh"
+# Each entry: a program and its arguments, ':'-separated.
+tests="$(ls /selftests/apparmor/*_test 2>/dev/null)"
+tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
+[ -x /usr/bin/dbus-daemon-aa ] && tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa"
 set -- $tests
 echo "TAP version 13"
 echo "1..$#"
 n=0
 for t in "$@"; do
 	n=$((n + 1))
-	name=${t##*/}
+	prog=${t%%:*}
+	args=$(echo "$t" | sed -n 's/^[^:]*://p' | tr ':' ' ')
+	name="${prog##*/}${args:+ $args}"
 	echo "# selftests: apparmor: $name"
-	( cd /tmp && timeout 300 "$t" 2>&1; echo "exit=$?" >/tmp/rc ) | sed 's/^/# /'
+	( cd /tmp && timeout 300 $prog $args 2>&1; echo "exit=$?" >/tmp/rc ) | sed 's/^/# /'
 	rc=$(sed -n 's/exit=//p' /tmp/rc)
 	case $rc in
 	0) echo "ok $n selftests: apparmor: $name" ;;

@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# End to end: the stock dbus-daemon with <apparmor mode="required"/> asks
-# the kernel about every message; clients run under profiles via aa-exec.
+# End to end: a dbus-daemon with <apparmor mode="required"/> asks the
+# kernel about every message; clients run under profiles via aa-exec.
+#   e2e-dbus.sh [DAEMON]   dbus-daemon (stock, the default) or
+#                          dbus-daemon-aa (built with patches/dbus)
 . /rig/tap.sh
+DAEMON=${1:-dbus-daemon}
 BUS=unix:path=/run/test-bus
 DENIED=org.freedesktop.DBus.Error.AccessDenied
 
@@ -18,10 +21,14 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 15
+tap_plan 17
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
-dbus-daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+# Every audit record, as an audit daemon sees them.
+/rig/audit-tail >/tmp/audit.log 2>&1 &
+audit_pid=$!
+rm -f /run/test-bus
+$DAEMON --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
 bus_pid=$!
 i=0
 while [ ! -S /run/test-bus ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -30,7 +37,7 @@ if [ ! -S /run/test-bus ]; then
 	echo "Bail out! dbus-daemon did not start"
 	exit 1
 fi
-tap_ok "dbus-daemon starts with <apparmor mode=\"required\">"
+tap_ok "$DAEMON starts with <apparmor mode=\"required\">"
 
 aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
 i=0
@@ -76,6 +83,23 @@ tap_check ".dbus: Forbidden is refused on both sides" \
 
 call unconfined org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
 kill $bus_pid 2>/dev/null
+sleep 0.3
+kill $audit_pid 2>/dev/null
 wait 2>/dev/null
+
+# Who logged the service's refusal of Forbidden: the kernel for the
+# patched daemon (type 1400, with both connections' pids), the daemon
+# itself for the stock one (USER_AVC, type 1107).
+kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" mask="receive" denied_mask="receive" pid=[0-9]* peer_pid=[0-9]*' /tmp/audit.log)
+user=$(grep 'type=1107 .*operation="dbus_method_call".*member="Forbidden"' /tmp/audit.log)
+if [ "$DAEMON" = dbus-daemon-aa ]; then
+	tap_check "the kernel logged the refusal" "e2e_service" "$kernel"
+	tap_check "the daemon wrote no USER_AVC of its own" "none" "${user:-none}"
+else
+	tap_check "the daemon logged the refusal (USER_AVC)" "Forbidden" "$user"
+	tap_check "the kernel was not asked to log" "none" "${kernel:-none}"
+fi
+echo "$kernel$user" | head -2 | sed 's/^/# record: /'
+
 apparmor_parser -R /rig/e2e.profile
 tap_exit

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dbus-ping ADDRESS COUNT - call org.example.Demo.Allowed on the demo
+ * service COUNT times, one call at a time, and print the calls per second
+ * as "calls_per_sec=N" (CLOCK_MONOTONIC, i.e. guest time under -icount).
+ */
+
+#include <dbus/dbus.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+int main(int argc, char **argv)
+{
+	struct timespec a, b;
+	DBusConnection *conn;
+	DBusError err;
+	long i, count;
+	double secs;
+
+	if (argc != 3)
+		return 2;
+	count = atol(argv[2]);
+	dbus_error_init(&err);
+	conn = dbus_connection_open_private(argv[1], &err);
+	if (!conn || !dbus_bus_register(conn, &err)) {
+		fprintf(stderr, "%s\n", err.message);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < count; i++) {
+		DBusMessage *msg, *reply;
+
+		msg = dbus_message_new_method_call("org.example.Demo",
+						   "/org/example/Demo",
+						   "org.example.Demo", "Allowed");
+		reply = dbus_connection_send_with_reply_and_block(conn, msg, -1,
+								  &err);
+		dbus_message_unref(msg);
+		if (!reply) {
+			fprintf(stderr, "call %ld: %s\n", i, err.message);
+			return 1;
+		}
+		dbus_message_unref(reply);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+	printf("calls_per_sec=%.0f\n", count / secs);
+	return 0;
+}
