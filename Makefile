@@ -3,7 +3,7 @@
 # See README.md. Everything built lands in build/.
 
 
-.PHONY: all run check bench tree tree-reset export series-check kernel initramfs boot clean help
+.PHONY: all run check check-debug bench tree tree-reset export series-check kernel initramfs boot clean help
 
 all: help
 
@@ -11,6 +11,7 @@ help:
 	@echo "make run           boot the patched kernel and show dbus-daemon mediation"
 	@echo "make check         every test: series checks, per-patch builds, guest tests"
 	@echo "make bench         benchmark the query paths (writes docs/benchmark.*)"
+	@echo "make check-debug   KASAN/UBSAN/lockdep/kmemleak kernel: suite, fuzzing, races, failslab"
 	@echo "make tree          build/tree: base + one git commit per patch"
 	@echo "make tree-reset    recreate build/tree from patches/ (drops work in it)"
 	@echo "make export        write build/tree back to patches/ and top-level copies"
@@ -45,6 +46,9 @@ check:
 
 bench:
 	@scripts/bench.sh
+
+check-debug:
+	@scripts/check-debug.sh
 
 clean:
 	rm -rf build

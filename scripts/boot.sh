@@ -13,7 +13,7 @@ need_pkgs qemu-system-x86
 accel="-accel tcg"
 [ -n "${QEMU_ICOUNT:-}" ] && accel="$accel -icount shift=0,sleep=off"
 
-cmd=(qemu-system-x86_64 $accel -m 1024 -smp 1 -nographic -no-reboot
+cmd=(qemu-system-x86_64 $accel -m ${MEM:-1024} -smp ${SMP:-1} -nographic -no-reboot
 	-kernel "${KERNEL:-$BUILD/bzImage}" -initrd "$BUILD/initramfs.cpio.gz"
 	-append "console=ttyS0 panic=-1 oops=panic rig=$job ${APPEND:-}")
 : >"$log"

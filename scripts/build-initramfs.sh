@@ -22,8 +22,10 @@ for tool in dbus-svc dbus-ping; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
 		-o "$BUILD/$tool" "$TOP/rig/guest/$tool.c" $(pkg-config --cflags --libs dbus-1)
 done
-run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
-	-o "$BUILD/audit-tail" "$TOP/rig/guest/audit-tail.c"
+for tool in audit-tail fuzz-query race-query failslab-query; do
+	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -pthread \
+		-isystem "$obj/usr/include" -o "$BUILD/$tool" "$TOP/rig/guest/$tool.c"
+done
 
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/apparmor.d,proc,sys,dev,tmp,run,rig,selftests/apparmor,var/log}
@@ -36,7 +38,7 @@ done
 cp -r /etc/apparmor.d/abi "$root/etc/apparmor.d/"
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
-for tool in dbus-svc dbus-ping audit-tail; do
+for tool in dbus-svc dbus-ping audit-tail fuzz-query race-query failslab-query; do
 	cp "$BUILD/$tool" "$root/rig/$tool"
 done
 # The dbus-daemon built with patches/dbus, next to the stock one.

@@ -14,16 +14,16 @@ command -v ccache >/dev/null && cc="ccache gcc"
 mk() { make -C "$src" O="$obj" ARCH=x86_64 CC="$cc" -j"$(nproc)" "$@"; }
 
 mkdir -p "$obj"
-frags="$TOP/rig/kernel.config"
+frags="$TOP/rig/kernel.config ${EXTRA_CONFIG:-}"
 sel=$src/tools/testing/selftests/apparmor/config
 [ -f "$sel" ] && frags="$sel $frags"
 # Regenerate .config only when a fragment changed.
 sum=$(cat $frags | sha256sum | cut -c1-16)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.frag-sum" 2>/dev/null)" != "$sum" ]; then
-	run_logged "$LOGS/kconfig.log" mk allnoconfig
-	run_logged "$LOGS/kconfig.log" env -C "$obj" \
+	run_logged "$LOGS/kconfig-$(basename "$obj").log" mk allnoconfig
+	run_logged "$LOGS/kconfig-$(basename "$obj").log" env -C "$obj" \
 		"$src/scripts/kconfig/merge_config.sh" -m .config $frags
-	run_logged "$LOGS/kconfig.log" mk olddefconfig
+	run_logged "$LOGS/kconfig-$(basename "$obj").log" mk olddefconfig
 	# Every requested option must have survived dependency resolution.
 	for f in $frags; do
 		grep -E '^CONFIG_[A-Z0-9_]+=' "$f" | grep -v '=n$' | while read -r line; do
@@ -33,7 +33,9 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.frag-sum" 2>/dev/null)" != "$sum" 
 	done
 	echo "$sum" >"$obj/.frag-sum"
 fi
-run_logged "$LOGS/kernel-build.log" mk bzImage
+run_logged "$LOGS/kernel-build-$(basename "$obj").log" mk bzImage
 if [ -z "${KOBJ:-}" ]; then
 	cp "$obj/arch/x86/boot/bzImage" "$BUILD/bzImage"
 fi
+[ -n "${KOUT:-}" ] && cp "$obj/arch/x86/boot/bzImage" "$KOUT"
+true

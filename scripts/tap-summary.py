@@ -12,7 +12,9 @@ import re
 import sys
 
 SPLATS = re.compile(r'(BUG:|WARNING:|Oops|KASAN|UBSAN|hung_task|Kernel panic|'
-                    r'general protection fault|INFO: task .* blocked)')
+                    r'general protection fault|INFO: task .* blocked|'
+                    r'unreferenced object|possible recursive locking|'
+                    r'inconsistent lock state)')
 LEAF = re.compile(r'^(?:    |# )(not ok|ok) \d+ (.*)$')
 PROGRAM = re.compile(r'^(not ok|ok) \d+ (selftests: .*)$')
 

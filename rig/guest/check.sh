@@ -6,6 +6,7 @@
 tests="$(ls /selftests/apparmor/*_test 2>/dev/null)"
 tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
 [ -x /usr/bin/dbus-daemon-aa ] && tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa"
+tests="$tests ${EXTRA_TESTS:-}"
 set -- $tests
 echo "TAP version 13"
 echo "1..$#"
@@ -16,7 +17,7 @@ for t in "$@"; do
 	args=$(echo "$t" | sed -n 's/^[^:]*://p' | tr ':' ' ')
 	name="${prog##*/}${args:+ $args}"
 	echo "# selftests: apparmor: $name"
-	( cd /tmp && timeout 300 $prog $args 2>&1; echo "exit=$?" >/tmp/rc ) | sed 's/^/# /'
+	( cd /tmp && timeout ${TEST_TIMEOUT:-300} $prog $args 2>&1; echo "exit=$?" >/tmp/rc ) | sed 's/^/# /'
 	rc=$(sed -n 's/exit=//p' /tmp/rc)
 	case $rc in
 	0) echo "ok $n selftests: apparmor: $name" ;;

@@ -745,13 +745,17 @@ static ssize_t dbus_query_write(struct file *file, const char __user *ubuf,
 	struct aa_dbus_file *df = file->private_data;
 	ssize_t error;
 
-	if (*ppos)
-		return -ESPIPE;
-	if (count > APPARMOR_DBUS_QUERY_MAX_SIZE)
-		return -E2BIG;
-
 	mutex_lock(&df->lock);
+	/* Whatever happens next, the answers of an earlier write are gone. */
 	df->answer_size = 0;
+	if (*ppos) {
+		error = -ESPIPE;
+		goto out;
+	}
+	if (count > APPARMOR_DBUS_QUERY_MAX_SIZE) {
+		error = -E2BIG;
+		goto out;
+	}
 	if (copy_from_user(df->buf, ubuf, count)) {
 		error = -EFAULT;
 		goto out;

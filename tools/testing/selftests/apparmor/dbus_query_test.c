@@ -592,12 +592,20 @@ static struct apparmor_dbus_query *valid_request(struct dq_request *r)
 	return dq_add(r, OP_CALL, SEND, HELLO("dq_client", "dq_service"));
 }
 
-/* Write @r and expect @err; a read afterwards must find no answer. */
+/*
+ * Write @buf and expect @err. Answers to an earlier, valid write are
+ * waiting; after the refused one, a read must find none.
+ */
 static void expect_refused(struct __test_metadata *const _metadata, int fd,
 			   const void *buf, size_t len, int err)
 {
 	struct apparmor_dbus_answer ans;
+	struct dq_request ok;
 
+	dq_init(&ok);
+	ASSERT_NE(NULL, dq_add(&ok, OP_CALL, SEND,
+			       HELLO("dq_client", "dq_service")));
+	ASSERT_EQ((ssize_t)ok.len, pwrite(fd, ok.buf, ok.len, 0));
 	ASSERT_EQ(-1, pwrite(fd, buf, len, 0));
 	EXPECT_EQ(err, errno)
 	{
