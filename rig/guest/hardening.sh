@@ -51,6 +51,8 @@ apparmor_parser -R /tmp/race-a.sd 2>/dev/null
 # Every slab allocation of the test task fails.
 F=/sys/kernel/debug/failslab
 echo Y >$F/task-filter
+# By default failslab spares allocations that may sleep, i.e. nearly all.
+echo N >$F/ignore-gfp-wait
 echo 100 >$F/probability
 echo -1 >$F/times
 echo 0 >$F/verbose
