@@ -24,7 +24,8 @@ for tool in dbus-svc dbus-ping; do
 done
 for tool in audit-tail fuzz-query race-query failslab-query; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -pthread \
-		-isystem "$obj/usr/include" -o "$BUILD/$tool" "$TOP/rig/guest/$tool.c"
+		-isystem "$obj/usr/include" -I "$src/tools/testing/selftests/apparmor" \
+		-o "$BUILD/$tool" "$TOP/rig/guest/$tool.c"
 done
 
 rm -rf "$root"

@@ -15,7 +15,7 @@ step 1/5 "series: apply, top-level copies, checkpatch"
 "$TOP/scripts/check-series.sh" "$SRC" | tee -a "$results" || true
 grep -q '^ok series applies' "$results" || { echo "0 passed, 1 failed"; exit 1; }
 
-step 2/5 "building the kernel after each patch (first build ~15 min, then seconds each)"
+step 2/5 "building the kernel after each patch (first build ~7 min, then seconds each)"
 commits=$(git -C "$SRC" rev-list --reverse base..HEAD)
 tip=$(git -C "$SRC" rev-parse HEAD)
 for c in $commits; do

@@ -9,11 +9,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/apparmor.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "dbus_query.h"
 
 static int make_it_fail(int on)
 {
@@ -32,27 +33,17 @@ int main(int argc, char **argv)
 		"org.example.Svc", "/org/example/Obj", "org.example.Iface",
 		"Hello",
 	};
-	unsigned long long req[64] = { };
-	struct apparmor_dbus_query_hdr *hdr = (void *)req;
-	struct apparmor_dbus_query *q = (void *)(hdr + 1);
+	static struct dq_request req;
 	static const char access_req[] = "label\0dq_client\0\x20session";
 	struct apparmor_dbus_answer ans;
 	long count = argc > 1 ? atol(argv[1]) : 1000, i;
 	long answered = 0, open_ok = 0, open_nomem = 0, acc_ok = 0, acc_nomem = 0;
 	long bad = 0;
-	size_t off = 0;
 	int fd;
 
-	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
-		strcpy(q->strings + off, f[i]);
-		off += strlen(f[i]) + 1;
-	}
-	q->size = (sizeof(*q) + off + 7) & ~7u;
-	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
-	q->request = APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE;
-	hdr->version = APPARMOR_DBUS_QUERY_VERSION;
-	hdr->count = 1;
-	hdr->size = sizeof(*hdr) + q->size;
+	dq_init(&req);
+	dq_add(&req, APPARMOR_DBUS_OP_METHOD_CALL,
+	       APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE, f);
 
 	fd = open("/sys/kernel/security/apparmor/.dbus", O_RDWR);
 	if (fd < 0 || make_it_fail(1)) {
@@ -60,7 +51,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < count; i++) {
-		if (pwrite(fd, req, hdr->size, 0) == hdr->size &&
+		if (pwrite(fd, req.buf, req.len, 0) == (ssize_t)req.len &&
 		    pread(fd, &ans, sizeof(ans), 0) == sizeof(ans))
 			answered++;
 		else

@@ -10,13 +10,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/apparmor.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "dbus_query.h"
 
 #define DBUS "/sys/kernel/security/apparmor/.dbus"
 #define ACCESS "/sys/kernel/security/apparmor/.access"
@@ -58,42 +59,29 @@ static uint32_t rnd(uint64_t *s)
 	return *s >> 16;
 }
 
-/* A valid request of 1..4 queries from the word lists. */
-static size_t valid_request(uint64_t *s, uint64_t *buf)
+/* A valid request of 1..4 queries from the word lists, into @r. */
+static size_t valid_request(uint64_t *s, struct dq_request *r)
 {
-	struct apparmor_dbus_query_hdr *hdr = (void *)buf;
-	size_t len = sizeof(*hdr);
 	int n = 1 + rnd(s) % 4, i, f;
 
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->version = APPARMOR_DBUS_QUERY_VERSION;
+	dq_init(r);
 	for (i = 0; i < n; i++) {
-		struct apparmor_dbus_query *q = (void *)((char *)buf + len);
+		const char *fields[APPARMOR_DBUS_FIELD_COUNT];
 		uint32_t op = 1 + rnd(s) % 6;
-		size_t off = 0;
 
-		memset(q, 0, sizeof(*q));
 		for (f = 0; f < APPARMOR_DBUS_FIELD_COUNT; f++) {
-			const char *w = f <= 1 ? labels[rnd(s) % 8] :
-						 words[rnd(s) % 11];
-
+			fields[f] = f <= 1 ? labels[rnd(s) % 8] :
+					     words[rnd(s) % 11];
+			/* Bind keeps subject, bus and name; eavesdrop less. */
 			if (op >= APPARMOR_DBUS_OP_BIND && f != 0 && f != 2 &&
 			    !(op == APPARMOR_DBUS_OP_BIND && f == 3))
-				w = "";
-			strcpy(q->strings + off, w);
-			off += strlen(w) + 1;
+				fields[f] = "";
 		}
-		q->size = (sizeof(*q) + off + 7) & ~7u;
-		memset(q->strings + off, 0, q->size - sizeof(*q) - off);
-		q->op = op;
-		q->request = op == APPARMOR_DBUS_OP_BIND ? APPARMOR_DBUS_BIND :
-			     op == APPARMOR_DBUS_OP_EAVESDROP ?
-			     APPARMOR_DBUS_EAVESDROP : APPARMOR_DBUS_SEND;
-		len += q->size;
+		dq_add(r, op, op == APPARMOR_DBUS_OP_BIND ? APPARMOR_DBUS_BIND :
+		       op == APPARMOR_DBUS_OP_EAVESDROP ?
+		       APPARMOR_DBUS_EAVESDROP : APPARMOR_DBUS_SEND, fields);
 	}
-	hdr->count = n;
-	hdr->size = len;
-	return len;
+	return r->len;
 }
 
 /* Break a valid request in one of many ways. */
@@ -164,10 +152,12 @@ static void check_answers(struct worker *w, const uint64_t *req,
 	}
 }
 
-static void fuzz_dbus(struct worker *w, int fd, uint64_t *req, size_t cap)
+static void fuzz_dbus(struct worker *w, int fd, struct dq_request *r,
+		      size_t cap)
 {
 	static __thread struct apparmor_dbus_answer ans[APPARMOR_DBUS_QUERY_MAX_BATCH + 1];
-	size_t len = valid_request(&w->seed, req);
+	uint64_t *req = (void *)r->buf;
+	size_t len = valid_request(&w->seed, r);
 	ssize_t n;
 
 	if (rnd(&w->seed) % 4)
@@ -187,9 +177,9 @@ static void fuzz_dbus(struct worker *w, int fd, uint64_t *req, size_t cap)
 	check_answers(w, req, ans, n);
 }
 
-static void fuzz_access(struct worker *w, int fd, uint64_t *req)
+static void fuzz_access(struct worker *w, int fd, struct dq_request *r)
 {
-	char *b = (char *)req, out[256];
+	char *b = (char *)r->buf, out[256];
 	size_t len = 6, i, n = rnd(&w->seed) % 200;
 	unsigned int a, d, au, q;
 	ssize_t got;
@@ -221,7 +211,7 @@ static void *run(void *arg)
 {
 	static const size_t cap = APPARMOR_DBUS_QUERY_MAX_SIZE + 512;
 	struct worker *w = arg;
-	uint64_t *req = calloc(1, cap + 64);
+	struct dq_request *req = calloc(1, sizeof(*req));
 	int dbus = open(DBUS, O_RDWR), access = open(ACCESS, O_RDWR);
 	long i;
 

@@ -9,13 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/apparmor.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "dbus_query.h"
 
 #define COMPAT_LOCK 0x8000
 
@@ -33,34 +34,21 @@ struct tally {
 	long allowed, denied, gone, bad;
 };
 
-static size_t hello_request(unsigned long long *buf, const char *label)
+/* Ask whether LABEL may send Hello; builds the request in @r. */
+static void hello_request(struct dq_request *r, const char *label)
 {
 	const char *f[APPARMOR_DBUS_FIELD_COUNT] = {
 		label, "", "session", "", "", "/p", "i.f", "Hello",
 	};
-	struct apparmor_dbus_query_hdr *hdr = (void *)buf;
-	struct apparmor_dbus_query *q = (void *)(hdr + 1);
-	size_t off = 0;
-	int i;
 
-	memset(buf, 0, 512);
-	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
-		strcpy(q->strings + off, f[i]);
-		off += strlen(f[i]) + 1;
-	}
-	q->size = (sizeof(*q) + off + 7) & ~7u;
-	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
-	q->request = APPARMOR_DBUS_SEND;
-	hdr->version = APPARMOR_DBUS_QUERY_VERSION;
-	hdr->count = 1;
-	hdr->size = sizeof(*hdr) + q->size;
-	return hdr->size;
+	dq_init(r);
+	dq_add(r, APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_SEND, f);
 }
 
 static void *run(void *arg)
 {
 	struct tally *t = arg;
-	unsigned long long req[64];
+	static __thread struct dq_request req;
 	struct apparmor_dbus_answer ans;
 	time_t end = time(NULL) + seconds;
 	int fd = open("/sys/kernel/security/apparmor/.dbus", O_RDWR), i = 0;
@@ -70,9 +58,8 @@ static void *run(void *arg)
 		return NULL;
 	}
 	while (time(NULL) < end) {
-		size_t len = hello_request(req, label_names[i++ % nlabels]);
-
-		if (pwrite(fd, req, len, 0) < 0) {
+		hello_request(&req, label_names[i++ % nlabels]);
+		if (pwrite(fd, req.buf, req.len, 0) < 0) {
 			if (errno == ENOENT)
 				t->gone++;
 			else
