@@ -5,7 +5,8 @@
 # Each entry: a program and its arguments, ':'-separated.
 tests="$(ls /selftests/apparmor/*_test 2>/dev/null)"
 tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
-[ -x /usr/bin/dbus-daemon-aa ] && tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa"
+[ -x /usr/bin/dbus-daemon-aa ] &&
+	tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa /rig/e2e-dbus.sh:dbus-daemon-aa:fallback"
 tests="$tests ${EXTRA_TESTS:-}"
 set -- $tests
 echo "TAP version 13"

@@ -35,3 +35,14 @@ profile e2e_complain flags=(complain) {
   network,
   signal,
 }
+
+# The bus itself, for the fallback run of the patched daemon: everything
+# but the kernel's .dbus query file, so it has to use .access instead.
+profile e2e_bus {
+  file,
+  network,
+  signal,
+  capability,
+  dbus,
+  deny /sys/kernel/security/apparmor/.dbus rw,
+}
