@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 need_pkgs $HOST_PKGS
 step 1/4 "kernel tree: base + patches/series"
 "$TOP/scripts/tree.sh"
-step 2/4 "building the kernel (first build ~15 min, then seconds)"
+step 2/4 "building the kernel (first build ~7 min, then seconds)"
 "$TOP/scripts/build-kernel.sh"
 step 3/4 "building the initramfs"
 "$TOP/scripts/build-dbus.sh"

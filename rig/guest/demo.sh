@@ -56,3 +56,25 @@ say "audit records written by dbus-daemon itself (USER_AVC, type=1107)"
 dmesg | grep -o 'audit: type=1107.*' | sed 's/^audit: //'
 say "audit records written by the kernel for the .dbus queries (type=1400)"
 dmesg | grep -o 'audit: type=1400.*operation="dbus_.*' | sed 's/^audit: //'
+
+if [ -x /usr/bin/dbus-daemon-aa ]; then
+	say "the same denied calls through dbus-daemon built with patches/dbus: one .dbus query per message, the kernel logs"
+	kill %1 %2 2>/dev/null
+	wait 2>/dev/null
+	/rig/audit-tail >/tmp/demo-audit.log 2>&1 &
+	tail_pid=$!
+	rm -f /run/test-bus
+	dbus-daemon-aa --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus-aa.log 2>&1 &
+	while [ ! -S /run/test-bus ]; do sleep 0.1; done
+	: >/tmp/svc.log
+	aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
+	while ! grep -q owned /tmp/svc.log; do sleep 0.1; done
+	send e2e_client --dest=org.example.Demo /org/example/Demo org.example.Demo.Other
+	send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Forbidden
+	send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
+	sleep 0.3
+	kill $tail_pid
+	say "records the kernel wrote for those calls (read from the audit netlink socket)"
+	grep '^type=1400 .*operation="dbus_' /tmp/demo-audit.log || true
+	echo "USER_AVC records written by the patched daemon itself: $(grep -c '^type=1107' /tmp/demo-audit.log)"
+fi
