@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dbus_query.h"
+
 #define ACCESS "/sys/kernel/security/apparmor/.access"
 #define DBUS "/sys/kernel/security/apparmor/.dbus"
 #define MAX_REPEATS 64
@@ -52,11 +54,8 @@ struct message {
  * @stock_recv: .access query for the receiver's receive
  * @stock_recv_len: its length
  * @one: .dbus request for one message
- * @one_len: its length
  * @batch: .dbus request for @batch_n messages
- * @batch_len: its length
  * @floor: .dbus request with unconfined labels
- * @floor_len: its length
  * @batch_n: messages per batched write
  * @messages: messages per run
  * @repeats: runs per path
@@ -65,11 +64,7 @@ struct bench {
 	struct message msg;
 	char stock_send[8192], stock_recv[8192];
 	size_t stock_send_len, stock_recv_len;
-	/* Requests, as 8-byte words so the records in them are aligned. */
-	__u64 one[APPARMOR_DBUS_QUERY_MAX_SIZE / 8];
-	__u64 batch[APPARMOR_DBUS_QUERY_MAX_SIZE / 8];
-	__u64 floor[APPARMOR_DBUS_QUERY_MAX_SIZE / 8];
-	size_t one_len, batch_len, floor_len;
+	struct dq_request one, batch, floor;
 	int batch_n, messages, repeats;
 };
 
@@ -106,40 +101,16 @@ static size_t build_label_query(char *buf, const struct message *m,
 	return len;
 }
 
-/* Append one message query to a .dbus request being built in @buf. */
-static size_t add_query(void *req, size_t len, const struct message *m)
+/* Append one message query; a request over the kernel's limit is fatal. */
+static void add_query(struct dq_request *r, const struct message *m)
 {
-	struct apparmor_dbus_query_hdr *hdr = req;
-	char *buf = req;
-	struct apparmor_dbus_query *q;
-	size_t off = 0, need = sizeof(*q) + 7;
-	int i;
-
-	if (!len)
-		len = sizeof(*hdr);
-	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++)
-		need += strlen(m->f[i]) + 1;
-	if (len + need > APPARMOR_DBUS_QUERY_MAX_SIZE) {
+	if (!dq_add(r, APPARMOR_DBUS_OP_METHOD_CALL,
+		    APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE, m->f) ||
+	    r->len > APPARMOR_DBUS_QUERY_MAX_SIZE) {
 		fprintf(stderr, "request over %d bytes\n",
 			APPARMOR_DBUS_QUERY_MAX_SIZE);
 		exit(2);
 	}
-	q = (void *)(buf + len);
-	memset(q, 0, sizeof(*q));
-	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
-		size_t n = strlen(m->f[i]) + 1;
-
-		memcpy(q->strings + off, m->f[i], n);
-		off += n;
-	}
-	q->size = (sizeof(*q) + off + 7) & ~7u;
-	memset(q->strings + off, 0, q->size - sizeof(*q) - off);
-	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
-	q->request = APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE;
-	hdr->version = APPARMOR_DBUS_QUERY_VERSION;
-	hdr->count++;
-	hdr->size = len + q->size;
-	return hdr->size;
 }
 
 static void prepare(struct bench *b, int batch)
@@ -163,13 +134,15 @@ static void prepare(struct bench *b, int batch)
 	b->stock_recv_len = build_label_query(b->stock_recv, &b->msg,
 					      APPARMOR_DBUS_FIELD_PEER_LABEL,
 					      recv_order);
-	b->one_len = add_query(b->one, 0, &b->msg);
+	dq_init(&b->one);
+	add_query(&b->one, &b->msg);
+	dq_init(&b->batch);
 	for (i = 0; batch && i < b->batch_n; i++)
-		b->batch_len = add_query(b->batch, i ? b->batch_len : 0,
-					 &b->msg);
+		add_query(&b->batch, &b->msg);
 	floor.f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = "unconfined";
 	floor.f[APPARMOR_DBUS_FIELD_PEER_LABEL] = "unconfined";
-	b->floor_len = add_query(b->floor, 0, &floor);
+	dq_init(&b->floor);
+	add_query(&b->floor, &floor);
 }
 
 static void round_trip(int fd, const void *req, size_t len, void *ans,
@@ -221,14 +194,14 @@ static long long run(struct bench *b, const char *path)
 			round_trip(access_fd, b->stock_recv, b->stock_recv_len,
 				   ans, sizeof(ans));
 		} else if (!strcmp(path, "dbus")) {
-			round_trip(dbus_fd, b->one, b->one_len, ans,
+			round_trip(dbus_fd, b->one.buf, b->one.len, ans,
 				   sizeof(ans));
 		} else if (!strcmp(path, "batch")) {
 			if (i % b->batch_n == 0)
-				round_trip(dbus_fd, b->batch, b->batch_len,
+				round_trip(dbus_fd, b->batch.buf, b->batch.len,
 					   ans, sizeof(ans));
 		} else {
-			round_trip(dbus_fd, b->floor, b->floor_len, ans,
+			round_trip(dbus_fd, b->floor.buf, b->floor.len, ans,
 				   sizeof(ans));
 		}
 	}
