@@ -15,9 +15,10 @@ step 2/4 "patched dbus-daemon and initramfs"
 "$TOP/scripts/build-dbus.sh"
 "$TOP/scripts/build-initramfs.sh"
 step 3/4 "booting the debug kernel: check suite, fuzzing, races, fault injection (~15 min)"
-ok=1
+# A guest that does not finish is counted by tap-summary.py (no "RIG: done").
 KERNEL=$BUILD/bzImage-debug MEM=2048 SMP=2 TIMEOUT=3000 APPEND="kmemleak=on" \
-	"$TOP/scripts/boot.sh" debug "$LOGS/console-debug.log" || ok=0
+	"$TOP/scripts/boot.sh" debug "$LOGS/console-debug.log" ||
+	tail -n 30 "$LOGS/console-debug.log"
 step 4/4 "results"
 set +e
 summary=$(python3 "$TOP/scripts/tap-summary.py" "$LOGS/console-debug.log")
@@ -26,6 +27,5 @@ grep '^# fuzz\|^# race\|^# failslab\|^# # fuzz\|^# # race\|^# # failslab' "$LOGS
 echo "$summary" | sed '$d'
 echo "console: $LOGS/console-debug.log; took $(( $(date +%s) - t0 )) s"
 line=$(echo "$summary" | tail -1)
-[ $ok = 1 ] || line=$(echo "$line" | awk -F', ' '{ split($2, f, " "); $2 = (f[1] + 1) " failed"; print $1 ", " $2 (NF > 2 ? ", " $3 : "") }')
 echo "$line"
 echo "$line" | grep -q ' 0 failed'

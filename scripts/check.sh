@@ -36,8 +36,9 @@ step 3/5 "building the patched dbus-daemon and the initramfs"
 "$TOP/scripts/build-initramfs.sh"
 
 step 4/5 "booting the guest: KUnit, kselftests, dbus-daemon end to end (~2 min)"
-guest_ok=1
-"$TOP/scripts/boot.sh" check "$LOGS/console-check.log" || guest_ok=0
+# A guest that does not finish is counted by tap-summary.py (no "RIG: done").
+"$TOP/scripts/boot.sh" check "$LOGS/console-check.log" ||
+	tail -n 30 "$LOGS/console-check.log"
 
 step 5/5 "results"
 # The kernel's dbus audit records, through AppArmor's own log parser.
@@ -57,7 +58,6 @@ echo "$guest" | sed '$d'
 read -r gp _ gf _ gs _ <<<"$(echo "$guest" | tail -1 | tr -d ',')"
 passed=$((host_pass + gp))
 failed=$((host_fail + gf))
-[ $guest_ok = 1 ] || { failed=$((failed + 1)); tail -n 30 "$LOGS/console-check.log"; }
 echo "console: $LOGS/console-check.log; took $(( $(date +%s) - t0 )) s"
 skipped=$(( ${gs:-0} + host_skip ))
 line="$passed passed, $failed failed"

@@ -34,20 +34,13 @@ done
 # End to end: a confined client calls a confined service through the
 # stock daemon and through the one built with patches/dbus.
 apparmor_parser -r /rig/e2e.profile
+. /rig/bus.sh
 for daemon in dbus-daemon dbus-daemon-aa; do
 	[ -x /usr/bin/$daemon ] || continue
-	rm -f /run/test-bus
-	$daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
-	bus=$!
-	while [ ! -S /run/test-bus ]; do sleep 0.1; done
-	aa-exec -p e2e_service -- /rig/dbus-svc unix:path=/run/test-bus org.example.Demo >/tmp/svc.log 2>&1 &
-	while ! grep -q owned /tmp/svc.log; do sleep 0.1; done
+	bus_start $daemon && service_start || echo "BENCH-ERROR $daemon did not start"
 	for run in 1 2 3; do
-		echo "E2E daemon=$daemon $(aa-exec -p e2e_client -- /rig/dbus-ping unix:path=/run/test-bus 300)"
+		echo "E2E daemon=$daemon $(aa-exec -p e2e_client -- /rig/dbus-ping "$BUS" 300)"
 	done
-	dbus-send --bus=unix:path=/run/test-bus --print-reply --dest=org.example.Demo \
-		/org/example/Demo org.example.Demo.Quit >/dev/null 2>&1
-	kill $bus
-	wait $bus 2>/dev/null
+	bus_stop
 done
 echo "BENCH-DONE"

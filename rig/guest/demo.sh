@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make run: show a person what the series does, in the guest.
-BUS=unix:path=/run/test-bus
+. /rig/bus.sh
 say() { printf '\n==== %s\n' "$*"; }
 run() { # run PROFILE CMD...: show the command and what came of it
 	p=$1; shift
@@ -19,10 +19,8 @@ apparmor_parser -r /rig/e2e.profile && echo "(loaded)"
 
 say "starting the stock dbus-daemon with <apparmor mode=\"required\"/>"
 dbus-daemon --version | head -1
-dbus-daemon --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
-while [ ! -S /run/test-bus ]; do sleep 0.1; done
-aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
-while ! grep -q owned /tmp/svc.log; do sleep 0.1; done
+bus_start || { cat /tmp/bus.log; exit 1; }
+service_start
 echo "service under profile e2e_service: $(cat /tmp/svc.log)"
 
 say "a confined client (e2e_client) calls the service"
@@ -50,7 +48,7 @@ for m in Allowed Forbidden; do
 		org.example.Demo /org/example/Demo org.example.Demo $m
 done
 
-send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
+bus_stop
 sleep 0.2
 say "audit records written by dbus-daemon itself (USER_AVC, type=1107)"
 dmesg | grep -o 'audit: type=1107.*' | sed 's/^audit: //'
@@ -59,19 +57,13 @@ dmesg | grep -o 'audit: type=1400.*operation="dbus_.*' | sed 's/^audit: //'
 
 if [ -x /usr/bin/dbus-daemon-aa ]; then
 	say "the same denied calls through dbus-daemon built with patches/dbus: one .dbus query per message, the kernel logs"
-	kill %1 %2 2>/dev/null
-	wait 2>/dev/null
 	/rig/audit-tail >/tmp/demo-audit.log 2>&1 &
 	tail_pid=$!
-	rm -f /run/test-bus
-	dbus-daemon-aa --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus-aa.log 2>&1 &
-	while [ ! -S /run/test-bus ]; do sleep 0.1; done
-	: >/tmp/svc.log
-	aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
-	while ! grep -q owned /tmp/svc.log; do sleep 0.1; done
+	bus_start dbus-daemon-aa || { cat /tmp/bus.log; exit 1; }
+	service_start
 	send e2e_client --dest=org.example.Demo /org/example/Demo org.example.Demo.Other
 	send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Forbidden
-	send unconfined --dest=org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
+	bus_stop
 	sleep 0.3
 	kill $tail_pid
 	say "records the kernel wrote for those calls (read from the audit netlink socket)"

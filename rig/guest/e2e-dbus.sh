@@ -7,9 +7,9 @@
 #     with patches/dbus); "fallback" runs it under profile e2e_bus, which
 #     denies it the .dbus file, so the patched daemon must use .access.
 . /rig/tap.sh
+. /rig/bus.sh
 DAEMON=${1:-dbus-daemon}
 MODE=${2:-}
-BUS=unix:path=/run/test-bus
 DENIED=org.freedesktop.DBus.Error.AccessDenied
 
 call() { # call PROFILE DEST PATH IFACE.MEMBER [ARGS...]
@@ -30,25 +30,14 @@ apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; e
 # Every audit record, as an audit daemon sees them.
 /rig/audit-tail >/tmp/audit.log 2>&1 &
 audit_pid=$!
-rm -f /run/test-bus
 if [ "$MODE" = fallback ]; then
-	aa-exec -p e2e_bus -- $DAEMON --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+	bus_start aa-exec -p e2e_bus -- $DAEMON
 else
-	$DAEMON --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
-fi
-bus_pid=$!
-i=0
-while [ ! -S /run/test-bus ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-if [ ! -S /run/test-bus ]; then
-	cat /tmp/bus.log
-	echo "Bail out! dbus-daemon did not start"
-	exit 1
-fi
+	bus_start $DAEMON
+fi || { cat /tmp/bus.log; echo "Bail out! dbus-daemon did not start"; exit 1; }
 tap_ok "$DAEMON ${MODE:+($MODE) }starts with <apparmor mode=\"required\">"
 
-aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
-i=0
-while ! grep -q owned /tmp/svc.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+service_start
 tap_check "confined service owns its name" "owned org.example.Demo" "$(cat /tmp/svc.log)"
 
 out=$(call unconfined org.example.Demo /org/example/Demo org.example.Demo.Allowed)
@@ -88,8 +77,7 @@ tap_check ".dbus: the client may send Allowed and the service receive it" \
 tap_check ".dbus: Forbidden is refused on both sides" \
 	"send: DENIED receive: DENIED" "$(ask Forbidden)"
 
-call unconfined org.example.Demo /org/example/Demo org.example.Demo.Quit >/dev/null
-kill $bus_pid 2>/dev/null
+bus_stop
 sleep 0.3
 kill $audit_pid 2>/dev/null
 wait 2>/dev/null

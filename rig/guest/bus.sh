@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# The test bus and the demo service, for the e2e test, the demo and the
+# benchmark: start them, wait for them (at most 10 s each), stop them.
+BUS=unix:path=/run/test-bus
+
+# bus_start [CMD...]: run CMD (default dbus-daemon) on /rig/bus.conf;
+# sets bus_pid. Fails if the bus socket does not appear.
+bus_start() {
+	[ $# -gt 0 ] || set -- dbus-daemon
+	rm -f /run/test-bus
+	"$@" --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+	bus_pid=$!
+	i=0
+	while [ ! -S /run/test-bus ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -S /run/test-bus ]
+}
+
+# service_start: the demo service under profile e2e_service, owning
+# org.example.Demo; its output is in /tmp/svc.log.
+service_start() {
+	: >/tmp/svc.log
+	aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
+	i=0
+	while ! grep -q owned /tmp/svc.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	grep -q owned /tmp/svc.log
+}
+
+# bus_stop: tell the service to quit, then stop the bus.
+bus_stop() {
+	dbus-send "--bus=$BUS" --print-reply --dest=org.example.Demo \
+		/org/example/Demo org.example.Demo.Quit >/dev/null 2>&1
+	kill $bus_pid 2>/dev/null
+	wait $bus_pid 2>/dev/null
+}
