@@ -18,6 +18,14 @@ if [ -f "$sel/Makefile" ]; then
 	run_logged "$LOGS/selftests-build.log" make -C "$sel" \
 		OUTPUT="$BUILD/selftests" KHDR_INCLUDES="-isystem $obj/usr/include"
 fi
+# The samples, built as samples/apparmor/Makefile builds them.
+rm -rf "$BUILD/samples"
+mkdir -p "$BUILD/samples"
+for sample in "$src"/samples/apparmor/*.c; do
+	[ -f "$sample" ] || continue
+	run_logged "$LOGS/samples-build.log" gcc -O2 -Wall -Werror \
+		-isystem "$obj/usr/include" -o "$BUILD/samples/$(basename "$sample" .c)" "$sample"
+done
 for tool in dbus-svc dbus-ping; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
 		-o "$BUILD/$tool" "$TOP/rig/guest/$tool.c" $(pkg-config --cflags --libs dbus-1)
@@ -29,7 +37,7 @@ for tool in audit-tail fuzz-query race-query failslab-query; do
 done
 
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/apparmor.d,proc,sys,dev,tmp,run,rig,selftests/apparmor,var/log}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc/apparmor.d,proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor,var/log}
 cp /bin/busybox "$root/bin/busybox"
 progs="/sbin/apparmor_parser /usr/bin/aa-exec /usr/bin/dbus-daemon /usr/bin/dbus-send"
 for p in $progs; do
@@ -50,9 +58,10 @@ if ls "$BUILD"/bench/*.bin >/dev/null 2>&1; then
 	cp "$BUILD"/bench/*.bin "$root/bench/"
 fi
 find "$BUILD/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests/apparmor/" \;
+find "$BUILD/samples" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/samples/apparmor/" \;
 
 # Shared libraries of every dynamic binary, at their host paths.
-for f in "$root"/sbin/* "$root"/usr/bin/* "$root"/rig/* "$root"/selftests/apparmor/*; do
+for f in "$root"/sbin/* "$root"/usr/bin/* "$root"/rig/* "$root"/selftests/apparmor/* "$root"/samples/apparmor/*; do
 	[ -f "$f" ] || continue
 	ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
 done | sort -u | while read -r lib; do

@@ -44,6 +44,6 @@ git diff --name-only --diff-filter=A base..HEAD -- $MIRROR_DIRS | while read -r 
 	mkdir -p "$TOP/$(dirname "$f")"
 	cp "$f" "$TOP/$f"
 done
-find "$TOP/security" "$TOP/include" "$TOP/tools" "$TOP/Documentation" \
+find "$TOP/security" "$TOP/include" "$TOP/tools" "$TOP/Documentation" "$TOP/samples" \
 	-depth -type d -empty -delete 2>/dev/null || true
 echo "exported $(wc -l <"$TOP/patches/series") patches to patches/"

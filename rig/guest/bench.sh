@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench, in the guest: every path on the base policy, then the
 # scaling runs. Policies were compiled on the host into /bench/*.bin.
-B=/selftests/apparmor/dbus_bench
+B=/samples/apparmor/dbus_bench
 load() { apparmor_parser -r -B "$1" || echo "BENCH-ERROR cannot load $1"; }
 scenario() { echo "SCENARIO $*"; }
 

@@ -44,7 +44,7 @@ sleep 5
 say "the same questions asked of the kernel directly, both sides in one round trip (.dbus)"
 for m in Allowed Forbidden; do
 	echo "\$ dbus_query_example --audit e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo org.example.Demo $m"
-	/selftests/apparmor/dbus_query_example --audit e2e_client e2e_service session :1.1 \
+	/samples/apparmor/dbus_query_example --audit e2e_client e2e_service session :1.1 \
 		org.example.Demo /org/example/Demo org.example.Demo $m
 done
 

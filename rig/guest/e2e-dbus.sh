@@ -66,7 +66,7 @@ grep -q "served Forbidden\|served Other" /tmp/svc.log && seen=yes || seen=no
 tap_check "denied calls never reached the service" "no" "$seen"
 
 # The kernel's own answer through .dbus, as the example client shows it.
-ex=/selftests/apparmor/dbus_query_example
+ex=/samples/apparmor/dbus_query_example
 # ask MEMBER: the two decisions on one line, e.g. "send: allowed receive: DENIED"
 ask() {
 	$ex e2e_client e2e_service session :1.1 org.example.Demo /org/example/Demo \
@@ -85,7 +85,7 @@ wait 2>/dev/null
 # Who logged the service's refusal of Forbidden: the kernel for the
 # patched daemon (type 1400, with both connections' pids), the daemon
 # itself for the stock one (USER_AVC, type 1107).
-kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" mask="receive" denied_mask="receive" pid=[0-9]* peer_pid=[0-9]*' /tmp/audit.log)
+kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" requested_mask="receive" denied_mask="receive" peer_pid=[0-9]* peer="e2e_client"' /tmp/audit.log)
 user=$(grep 'type=1107 .*operation="dbus_method_call".*member="Forbidden"' /tmp/audit.log)
 if [ "$DAEMON" = dbus-daemon-aa ] && [ "$MODE" != fallback ]; then
 	tap_check "the kernel logged the refusal" "e2e_service" "$kernel"

@@ -10,6 +10,10 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -25,6 +29,8 @@
 #include "include/policy_ns.h"
 
 #define MSG_PERMS (APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE)
+/* Every dbus permission: the only bits an answer may carry. */
+#define AA_DBUS_PERMS (MSG_PERMS | APPARMOR_DBUS_EAVESDROP | APPARMOR_DBUS_BIND)
 #define FIELD(f) BIT(APPARMOR_DBUS_FIELD_##f)
 #define MSG_FIELDS (BIT(APPARMOR_DBUS_FIELD_COUNT) - 1)
 
@@ -39,16 +45,25 @@ struct dbus_op_rule {
 };
 
 static const struct dbus_op_rule op_rules[] = {
-	[APPARMOR_DBUS_OP_METHOD_CALL] = { MSG_PERMS, MSG_FIELDS },
-	[APPARMOR_DBUS_OP_SIGNAL] = { MSG_PERMS, MSG_FIELDS },
-	[APPARMOR_DBUS_OP_METHOD_RETURN] = { MSG_PERMS, MSG_FIELDS },
-	[APPARMOR_DBUS_OP_ERROR] = { MSG_PERMS, MSG_FIELDS },
+	[APPARMOR_DBUS_OP_METHOD_CALL] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_SIGNAL] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_METHOD_RETURN] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_ERROR] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
 	[APPARMOR_DBUS_OP_BIND] = {
-		APPARMOR_DBUS_BIND,
-		FIELD(SUBJECT_LABEL) | FIELD(BUS) | FIELD(SUBJECT_NAME)
+		.perms = APPARMOR_DBUS_BIND,
+		.fields = FIELD(SUBJECT_LABEL) | FIELD(BUS) | FIELD(SUBJECT_NAME),
 	},
 	[APPARMOR_DBUS_OP_EAVESDROP] = {
-		APPARMOR_DBUS_EAVESDROP, FIELD(SUBJECT_LABEL) | FIELD(BUS)
+		.perms = APPARMOR_DBUS_EAVESDROP,
+		.fields = FIELD(SUBJECT_LABEL) | FIELD(BUS),
 	},
 };
 
@@ -57,8 +72,9 @@ static const struct dbus_op_rule op_rules[] = {
  * @perm: the permission checked
  * @label: field naming the label whose policy decides
  * @name: field naming the other side's bus name, as that policy sees it
- * @other_label: field naming the other side's label
- * @receive: true for the receiver's side of a message
+ * @other_label: field naming the other side's label, for the audit record
+ * @receive: true for the receiver's side of a message, whose record names
+ *           the sender as its peer
  * @nfields: number of entries in @fields
  * @fields: the DFA input, in the order apparmor_parser lays out dbus
  *          rules: bus, name, peer label, path, interface and member for
@@ -77,26 +93,42 @@ struct aa_dbus_side {
 #define F(f) APPARMOR_DBUS_FIELD_##f
 
 static const struct aa_dbus_side send_side = {
-	APPARMOR_DBUS_SEND, F(SUBJECT_LABEL), F(PEER_NAME), F(PEER_LABEL),
-	false, 6,
-	{ F(BUS), F(PEER_NAME), F(PEER_LABEL), F(PATH), F(INTERFACE), F(MEMBER) },
+	.perm = APPARMOR_DBUS_SEND,
+	.label = F(SUBJECT_LABEL),
+	.name = F(PEER_NAME),
+	.other_label = F(PEER_LABEL),
+	.nfields = 6,
+	.fields = { F(BUS), F(PEER_NAME), F(PEER_LABEL), F(PATH), F(INTERFACE),
+		    F(MEMBER) },
 };
 
 static const struct aa_dbus_side receive_side = {
-	APPARMOR_DBUS_RECEIVE, F(PEER_LABEL), F(SUBJECT_NAME),
-	F(SUBJECT_LABEL), true, 6,
-	{ F(BUS), F(SUBJECT_NAME), F(SUBJECT_LABEL), F(PATH), F(INTERFACE),
-	  F(MEMBER) },
+	.perm = APPARMOR_DBUS_RECEIVE,
+	.label = F(PEER_LABEL),
+	.name = F(SUBJECT_NAME),
+	.other_label = F(SUBJECT_LABEL),
+	.receive = true,
+	.nfields = 6,
+	.fields = { F(BUS), F(SUBJECT_NAME), F(SUBJECT_LABEL), F(PATH),
+		    F(INTERFACE), F(MEMBER) },
 };
 
 static const struct aa_dbus_side bind_side = {
-	APPARMOR_DBUS_BIND, F(SUBJECT_LABEL), F(SUBJECT_NAME), F(PEER_LABEL),
-	false, 2, { F(BUS), F(SUBJECT_NAME) },
+	.perm = APPARMOR_DBUS_BIND,
+	.label = F(SUBJECT_LABEL),
+	.name = F(SUBJECT_NAME),
+	.other_label = F(PEER_LABEL),
+	.nfields = 2,
+	.fields = { F(BUS), F(SUBJECT_NAME) },
 };
 
 static const struct aa_dbus_side eavesdrop_side = {
-	APPARMOR_DBUS_EAVESDROP, F(SUBJECT_LABEL), F(PEER_NAME), F(PEER_LABEL),
-	false, 1, { F(BUS) },
+	.perm = APPARMOR_DBUS_EAVESDROP,
+	.label = F(SUBJECT_LABEL),
+	.name = F(PEER_NAME),
+	.other_label = F(PEER_LABEL),
+	.nfields = 1,
+	.fields = { F(BUS) },
 };
 
 /**
@@ -198,20 +230,16 @@ static ssize_t parse_query(const u8 *p, size_t avail, struct aa_dbus_query *q)
 }
 
 /**
- * aa_dbus_parse_request - validate a whole write before answering any of it
+ * aa_dbus_request_count - check the header of a write
  * @buf: the bytes written, 8-byte aligned
  * @size: number of bytes written
- * @req: where to put the validated queries; they point into @buf
  *
- * Returns: 0, or the errno documented in the uapi header for the first
- * problem found; @req is then unusable.
+ * Returns: the number of queries the header announces, or the errno
+ * documented in the uapi header for a bad header
  */
-VISIBLE_IF_KUNIT int aa_dbus_parse_request(const void *buf, size_t size,
-					   struct aa_dbus_request *req)
+VISIBLE_IF_KUNIT int aa_dbus_request_count(const void *buf, size_t size)
 {
 	const struct apparmor_dbus_query_hdr *hdr = buf;
-	size_t off = sizeof(*hdr);
-	u32 i;
 
 	if (size < sizeof(*hdr))
 		return -EINVAL;
@@ -222,9 +250,32 @@ VISIBLE_IF_KUNIT int aa_dbus_parse_request(const void *buf, size_t size,
 	if (hdr->size != size || !hdr->count ||
 	    hdr->count > APPARMOR_DBUS_QUERY_MAX_BATCH)
 		return -EINVAL;
+	return hdr->count;
+}
+EXPORT_SYMBOL_IF_KUNIT(aa_dbus_request_count);
 
+/**
+ * aa_dbus_parse_request - validate a whole write before answering any of it
+ * @buf: the bytes written, 8-byte aligned
+ * @size: number of bytes written
+ * @req: where to put the validated queries, with room for as many as
+ *       aa_dbus_request_count() returned; they point into @buf
+ *
+ * Returns: 0, or the errno documented in the uapi header for the first
+ * problem found; @req is then unusable.
+ */
+VISIBLE_IF_KUNIT int aa_dbus_parse_request(const void *buf, size_t size,
+					   struct aa_dbus_request *req)
+{
+	size_t off = sizeof(struct apparmor_dbus_query_hdr);
+	int count = aa_dbus_request_count(buf, size);
+	int i;
+
+	if (count < 0)
+		return count;
+	req->count = count;
 	req->audit = false;
-	for (i = 0; i < hdr->count; i++) {
+	for (i = 0; i < count; i++) {
 		ssize_t used = parse_query((const u8 *)buf + off, size - off,
 					   &req->query[i]);
 
@@ -236,9 +287,6 @@ VISIBLE_IF_KUNIT int aa_dbus_parse_request(const void *buf, size_t size,
 	}
 	if (off != size)
 		return -EINVAL;
-
-	req->flags = hdr->flags;
-	req->count = hdr->count;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(aa_dbus_parse_request);
@@ -313,53 +361,60 @@ static bool profile_dbus_perms(struct aa_profile *profile,
 }
 
 /**
+ * cache_drop - empty one slot of a label cache
+ * @slot: the slot
+ */
+static void cache_drop(struct aa_dbus_cached_label *slot)
+{
+	aa_put_label(slot->label);
+	slot->label = NULL;
+	slot->settled = 0;
+	slot->len = 0;
+}
+
+/**
  * aa_dbus_label_cache_reset - empty a label cache and rebase it
  * @cache: the cache
- * @base: the caller's label to resolve names against from now on, or NULL
- *        to release everything
+ * @base: the opener's label to resolve names against from now on, or
+ *        NULL to release everything
  */
 void aa_dbus_label_cache_reset(struct aa_dbus_label_cache *cache,
 			       struct aa_label *base)
 {
 	int i;
 
-	for (i = 0; i < AA_DBUS_LABEL_CACHE_SLOTS; i++) {
-		if (cache->len[i])
-			aa_put_label(cache->label[i]);
-		cache->len[i] = 0;
-		cache->label[i] = NULL;
-	}
+	for (i = 0; i < AA_DBUS_LABEL_CACHE_SLOTS; i++)
+		cache_drop(&cache->slot[i]);
 	aa_put_label(cache->base);
 	cache->base = aa_get_label(base);
 	cache->next = 0;
 }
 
 /**
- * cache_store - remember what @name resolved to
+ * cache_prune - release the labels a policy change made stale
  * @cache: the cache
- * @name: the label name
- * @len: its length, at most AA_DBUS_LABEL_CACHE_NAME
- * @label: the label; the cache takes its own reference
+ *
+ * Done at every write, so that a replaced profile, or a removed namespace,
+ * is not kept alive by an open file for longer than one request.
  */
-static void cache_store(struct aa_dbus_label_cache *cache, const char *name,
-			size_t len, struct aa_label *label)
+static void cache_prune(struct aa_dbus_label_cache *cache)
 {
-	unsigned int slot = cache->next;
+	int i;
 
-	cache->next = (slot + 1) % AA_DBUS_LABEL_CACHE_SLOTS;
-	if (cache->len[slot])
-		aa_put_label(cache->label[slot]);
-	memcpy(cache->name[slot], name, len);
-	cache->len[slot] = len;
-	cache->label[slot] = aa_get_label(label);
+	for (i = 0; i < AA_DBUS_LABEL_CACHE_SLOTS; i++) {
+		if (cache->slot[i].label && label_is_stale(cache->slot[i].label))
+			cache_drop(&cache->slot[i]);
+	}
 }
 
 /**
  * resolve_label - find the label a query names
- * @base: the caller's label; names resolve in its view, as with .access
- * @cache: this file's label cache, or NULL
+ * @base: the opener's label; names resolve in its view, as with .access
+ * @cache: the open file's label cache, or NULL
  * @name: the label name, not necessarily NUL-terminated
  * @len: its length
+ * @slotp: set to the cache slot holding the label, or NULL if it is not
+ *         cached
  *
  * A cached label is used only while it is not stale: replacing or
  * removing any of its profiles marks it stale, and the name is then
@@ -369,29 +424,101 @@ static void cache_store(struct aa_dbus_label_cache *cache, const char *name,
  */
 static struct aa_label *resolve_label(struct aa_label *base,
 				      struct aa_dbus_label_cache *cache,
-				      const char *name, size_t len)
+				      const char *name, size_t len,
+				      struct aa_dbus_cached_label **slotp)
 {
+	struct aa_dbus_cached_label *slot;
 	struct aa_label *label;
 	int i;
 
+	*slotp = NULL;
 	if (!cache || len > AA_DBUS_LABEL_CACHE_NAME)
 		return aa_label_strn_parse(base, name, len, GFP_KERNEL, false,
 					   false);
 	if (cache->base != base)
 		aa_dbus_label_cache_reset(cache, base);
 	for (i = 0; i < AA_DBUS_LABEL_CACHE_SLOTS; i++) {
-		if (cache->len[i] != len || memcmp(cache->name[i], name, len))
+		slot = &cache->slot[i];
+		if (!slot->label || slot->len != len ||
+		    memcmp(slot->name, name, len))
 			continue;
-		if (!label_is_stale(cache->label[i]))
-			return aa_get_label(cache->label[i]);
-		aa_put_label(cache->label[i]);
-		cache->len[i] = 0;
+		if (!label_is_stale(slot->label)) {
+			*slotp = slot;
+			return aa_get_label(slot->label);
+		}
+		cache_drop(slot);
 		break;
 	}
 	label = aa_label_strn_parse(base, name, len, GFP_KERNEL, false, false);
-	if (!IS_ERR(label))
-		cache_store(cache, name, len, label);
+	if (IS_ERR(label))
+		return label;
+
+	slot = &cache->slot[cache->next];
+	cache->next = (cache->next + 1) % AA_DBUS_LABEL_CACHE_SLOTS;
+	cache_drop(slot);
+	memcpy(slot->name, name, len);
+	slot->len = len;
+	slot->label = aa_get_label(label);
+	*slotp = slot;
 	return label;
+}
+
+/**
+ * label_revision - the policy revision an answer about a label carries
+ * @label: the label
+ *
+ * Every namespace holding one of @label's profiles counts: the sum of
+ * their revisions moves whenever any of them does, and for a label of one
+ * namespace it is that namespace's revision file.
+ *
+ * Returns: the sum
+ */
+static u64 label_revision(struct aa_label *label)
+{
+	struct aa_ns *last = NULL;
+	struct aa_profile *profile;
+	struct label_it i;
+	u64 sum = 0;
+
+	/*
+	 * A load bumps the revision before it swaps profiles in. Reads of
+	 * the policy before this call are ordered before the revisions are
+	 * read, and those after it after them: an answer computed between
+	 * two equal readings saw no load that moved them.
+	 */
+	smp_rmb();
+	label_for_each(i, label, profile) {
+		if (profile->ns == last)
+			continue;
+		last = profile->ns;
+		sum += READ_ONCE(last->revision);
+	}
+	/* Policy reads after this come after the revisions were read. */
+	smp_rmb();
+	return sum;
+}
+
+/**
+ * wait_for_policy_writers - let every policy change in progress finish
+ * @label: the label whose namespaces matter
+ *
+ * A load bumps the revision under the namespace lock before it swaps the
+ * profiles in. Taking and dropping the lock waits out a load whose bump
+ * was already seen, and makes all it changed visible here.
+ */
+static void wait_for_policy_writers(struct aa_label *label)
+{
+	struct aa_ns *last = NULL;
+	struct aa_profile *profile;
+	struct label_it i;
+
+	label_for_each(i, label, profile) {
+		if (profile->ns == last)
+			continue;
+		last = profile->ns;
+		mutex_lock_nested(&last->lock, last->level);
+		mutex_unlock(&last->lock);
+	}
 }
 
 static const char *const dbus_op_names[] = {
@@ -416,10 +543,10 @@ static void audit_dbus_mask(struct audit_buffer *ab, const char *key,
 		u32 perm;
 		const char *name;
 	} names[] = {
-		{ APPARMOR_DBUS_SEND, "send" },
-		{ APPARMOR_DBUS_RECEIVE, "receive" },
-		{ APPARMOR_DBUS_BIND, "bind" },
-		{ APPARMOR_DBUS_EAVESDROP, "eavesdrop" },
+		{ .perm = APPARMOR_DBUS_SEND, .name = "send" },
+		{ .perm = APPARMOR_DBUS_RECEIVE, .name = "receive" },
+		{ .perm = APPARMOR_DBUS_BIND, .name = "bind" },
+		{ .perm = APPARMOR_DBUS_EAVESDROP, .name = "eavesdrop" },
 	};
 	const char *sep = "";
 	int i;
@@ -455,91 +582,135 @@ static void audit_dbus_field(struct audit_buffer *ab, const char *key,
  * @ab: the audit buffer
  * @va: the audit data
  *
- * The daemon-supplied pids follow the pid and comm of the bus daemon that
- * every LSM record starts with; for the receiver's side of a message the
- * subject and peer are swapped, so each record names its own subject.
+ * The record's pid and comm, which every LSM record starts with, name the
+ * bus daemon that asked. The D-Bus part names the subject by its profile
+ * and the other party by ``peer_pid`` and ``peer``; each key appears once,
+ * with the names AppArmor's own records use.
  */
 static void audit_dbus_cb(struct audit_buffer *ab, void *va)
 {
 	struct apparmor_audit_data *ad = aad_of_va(va);
 	const struct aa_dbus_query *q = ad->dbus.query;
-	const struct aa_dbus_side *side = ad->dbus.side;
-	u32 pid = side->receive ? q->peer_pid : q->subject_pid;
-	u32 peer_pid = side->receive ? q->subject_pid : q->peer_pid;
 
 	audit_dbus_field(ab, "bus", q, APPARMOR_DBUS_FIELD_BUS);
 	audit_dbus_field(ab, "path", q, APPARMOR_DBUS_FIELD_PATH);
 	audit_dbus_field(ab, "interface", q, APPARMOR_DBUS_FIELD_INTERFACE);
 	audit_dbus_field(ab, "member", q, APPARMOR_DBUS_FIELD_MEMBER);
-	audit_dbus_mask(ab, "mask", ad->request);
+	audit_dbus_mask(ab, "requested_mask", ad->request);
 	if (ad->denied)
 		audit_dbus_mask(ab, "denied_mask", ad->denied);
-	if (pid)
-		audit_log_format(ab, " pid=%u", pid);
-	if (peer_pid)
-		audit_log_format(ab, " peer_pid=%u", peer_pid);
-	if (side->nfields > 2)
-		audit_dbus_field(ab, "peer_label", q, side->other_label);
+	if (ad->dbus.peer_pid)
+		audit_log_format(ab, " peer_pid=%d", ad->dbus.peer_pid);
+	if (ad->peer) {
+		audit_log_format(ab, " peer=");
+		aa_label_xaudit(ab, labels_ns(ad->subj_label), ad->peer,
+				FLAGS_NONE, GFP_ATOMIC);
+	}
+}
+
+/**
+ * label_dbus_perms - what every profile of a label says about one side
+ * @label: the label
+ * @q: the query
+ * @side: the check
+ * @out: the answer, revision excepted
+ * @ad: audit data to log each profile's decision with, or NULL
+ *
+ * Every profile of the label decides, as in the kernel's own checks and
+ * the ``labelall`` query of .access: one refusal refuses.
+ */
+static void label_dbus_perms(struct aa_label *label,
+			     const struct aa_dbus_query *q,
+			     const struct aa_dbus_side *side,
+			     struct apparmor_dbus_perms *out,
+			     struct apparmor_audit_data *ad)
+{
+	struct aa_perms sum = allperms;
+	u32 denied = 0, complain = 0, kill = 0;
+	struct aa_profile *profile;
+	struct label_it i;
+
+	label_for_each(i, label, profile) {
+		struct aa_perms perms;
+		u32 refused;
+
+		if (!profile_dbus_perms(profile, q, side, &perms))
+			continue;
+		aa_perms_accum_raw(&sum, &perms);
+		refused = side->perm & ~(perms.allow & ~perms.deny);
+		if (KILL_MODE(profile))
+			kill |= refused;
+		if (COMPLAIN_MODE(profile))
+			complain |= refused;
+		else
+			denied |= refused;
+		if (ad) {
+			/* The daemon is not the subject: never kill it. */
+			perms.kill = 0;
+			aa_check_perms(profile, &perms, side->perm, ad,
+				       audit_dbus_cb);
+		}
+	}
+	*out = (struct apparmor_dbus_perms) {
+		.allow = sum.allow & AA_DBUS_PERMS,
+		.deny = sum.deny & AA_DBUS_PERMS,
+		.audit = sum.audit & AA_DBUS_PERMS,
+		.quiet = sum.quiet & AA_DBUS_PERMS,
+		.complain = complain,
+		.kill = kill,
+		.denied = denied,
+	};
 }
 
 /**
  * answer_side - answer one side of a query, and audit it if asked
- * @base: label of the caller, for resolving names as .access does
+ * @base: the opener's label, for resolving names as .access does
  * @cache: label cache of the open file, or NULL
  * @q: the query
  * @side: the check
  * @out: the answer
- * @ad: audit data to log each profile's decision with, or NULL
+ *
+ * The answer is computed against the policy of exactly the revision it
+ * carries: a load that had bumped the revision is waited for before the
+ * policy is read, and an answer during which the revision moved is
+ * computed again.
  *
  * Returns: 0, or -ENOENT / -EINVAL if the label does not resolve
  */
 static int answer_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
 		       const struct aa_dbus_query *q,
 		       const struct aa_dbus_side *side,
-		       struct apparmor_dbus_perms *out,
-		       struct apparmor_audit_data *ad)
+		       struct apparmor_dbus_perms *out)
 {
-	struct aa_perms perms = allperms;
-	struct aa_profile *profile;
+	struct aa_dbus_cached_label *slot;
 	struct aa_label *label;
-	struct label_it i;
-	struct aa_ns *ns;
-	u32 denied = 0;
+	u64 revision;
 
-	label = resolve_label(base, cache, q->field[side->label],
-			      q->len[side->label]);
-	if (IS_ERR(label))
-		return PTR_ERR(label);
-
-	ns = labels_ns(label);
-	/* Read first: a racing replacement then makes the answer look stale. */
-	out->revision = READ_ONCE(ns->revision);
-	label_for_each_in_ns(i, ns, label, profile) {
-		struct aa_perms tmp;
-
-		if (!profile_dbus_perms(profile, q, side, &tmp))
-			continue;
-		aa_perms_accum_raw(&perms, &tmp);
-		if (!COMPLAIN_MODE(profile))
-			denied |= side->perm & ~(tmp.allow & ~tmp.deny);
-		if (ad) {
-			/* The daemon is not the subject: never kill it. */
-			tmp.kill = 0;
-			aa_check_perms(profile, &tmp, side->perm, ad,
-				       audit_dbus_cb);
+	for (;;) {
+		label = resolve_label(base, cache, q->field[side->label],
+				      q->len[side->label], &slot);
+		if (IS_ERR(label))
+			return PTR_ERR(label);
+		revision = label_revision(label);
+		if (!slot || slot->settled != revision) {
+			wait_for_policy_writers(label);
+			if (label_is_stale(label)) {
+				/* Replaced meanwhile: resolve it again. */
+				aa_put_label(label);
+				continue;
+			}
+			if (slot)
+				slot->settled = revision;
 		}
+		label_dbus_perms(label, q, side, out, NULL);
+		if (label_revision(label) == revision) {
+			aa_put_label(label);
+			out->revision = revision;
+			return 0;
+		}
+		aa_put_label(label);
+		cond_resched();
 	}
-	aa_put_label(label);
-
-	out->allow = perms.allow;
-	out->deny = perms.deny;
-	out->audit = perms.audit;
-	out->quiet = perms.quiet;
-	out->complain = perms.complain;
-	out->kill = perms.kill;
-	out->denied = denied;
-	out->reserved = 0;
-	return 0;
 }
 
 /* The checks a query asks for, in answer order: subject, then peer. */
@@ -565,7 +736,7 @@ static void query_sides(const struct aa_dbus_query *q,
 
 /**
  * aa_dbus_answer - answer one validated query
- * @base: label of the caller; names resolve in its view, as with .access
+ * @base: the opener's label; names resolve in its view, as with .access
  * @cache: label cache to use, or NULL
  * @q: the query
  * @ans: the answer; sides not asked about are left zero
@@ -581,16 +752,80 @@ int aa_dbus_answer(struct aa_label *base, struct aa_dbus_label_cache *cache,
 	memset(ans, 0, sizeof(*ans));
 	query_sides(q, sides);
 	if (sides[0])
-		error = answer_side(base, cache, q, sides[0], &ans->subject,
-				    NULL);
+		error = answer_side(base, cache, q, sides[0], &ans->subject);
 	if (!error && sides[1])
-		error = answer_side(base, cache, q, sides[1], &ans->peer, NULL);
+		error = answer_side(base, cache, q, sides[1], &ans->peer);
 	return error;
 }
 
 /**
+ * global_pid - the number a daemon's pid has in the initial pid namespace
+ * @nr: a pid as the writer sees it
+ *
+ * Audit records carry pids of the initial namespace; a daemon in a
+ * container gives them in its own.
+ *
+ * Returns: the pid, or 0 if @nr names no process the writer can see
+ */
+static pid_t global_pid(u32 nr)
+{
+	struct pid *pid;
+	pid_t global = 0;
+
+	if (!nr || nr > PID_MAX_LIMIT)
+		return 0;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, task_active_pid_ns(current));
+	if (pid)
+		global = pid_nr(pid);
+	rcu_read_unlock();
+	return global;
+}
+
+/**
+ * audit_side - log each profile's decision on one side of a query
+ * @base: the opener's label
+ * @cache: label cache of the open file
+ * @q: the query
+ * @side: the check
+ *
+ * The other party's label is logged only once it resolved to a label of
+ * the policy, and by its name there, never as the daemon spelled it.
+ */
+static void audit_side(struct aa_label *base, struct aa_dbus_label_cache *cache,
+		       const struct aa_dbus_query *q,
+		       const struct aa_dbus_side *side)
+{
+	DEFINE_AUDIT_DATA(ad, LSM_AUDIT_DATA_NONE, AA_CLASS_DBUS,
+			  dbus_op_names[q->op]);
+	struct aa_dbus_cached_label *slot;
+	struct apparmor_dbus_perms scratch;
+	struct aa_label *label, *peer = NULL;
+
+	label = resolve_label(base, cache, q->field[side->label],
+			      q->len[side->label], &slot);
+	if (IS_ERR(label))
+		return;
+	if (q->len[side->other_label]) {
+		peer = resolve_label(base, cache, q->field[side->other_label],
+				     q->len[side->other_label], &slot);
+		if (IS_ERR(peer))
+			peer = NULL;
+	}
+	if (q->len[side->name])
+		ad.name = q->field[side->name];
+	ad.peer = peer;
+	ad.dbus.query = q;
+	ad.dbus.peer_pid = global_pid(side->receive ? q->subject_pid :
+						      q->peer_pid);
+	label_dbus_perms(label, q, side, &scratch, &ad);
+	aa_put_label(peer);
+	aa_put_label(label);
+}
+
+/**
  * aa_dbus_audit - log the decisions of one answered query
- * @base: label of the caller, as given to aa_dbus_answer()
+ * @base: the opener's label, as given to aa_dbus_answer()
  * @cache: label cache, as given to aa_dbus_answer()
  * @q: the query
  * @ans: its answer
@@ -605,54 +840,54 @@ void aa_dbus_audit(struct aa_label *base, struct aa_dbus_label_cache *cache,
 		   const struct aa_dbus_query *q,
 		   const struct apparmor_dbus_answer *ans)
 {
-	const struct apparmor_dbus_perms *perms[2] = { &ans->subject, &ans->peer };
+	const struct apparmor_dbus_perms *perms[2] = {
+		&ans->subject, &ans->peer
+	};
 	const struct aa_dbus_side *sides[2];
 	int i;
 
 	query_sides(q, sides);
 	for (i = 0; i < 2; i++) {
-		DEFINE_AUDIT_DATA(ad, LSM_AUDIT_DATA_NONE, AA_CLASS_DBUS,
-				  dbus_op_names[q->op]);
-		struct apparmor_dbus_perms scratch;
-		u32 perm;
-
 		if (!sides[i])
 			continue;
-		perm = sides[i]->perm;
-		if (!(perm & ~(perms[i]->allow & ~perms[i]->deny)) &&
-		    !(perm & perms[i]->audit))
-			continue;
-		if (q->len[sides[i]->name])
-			ad.name = q->field[sides[i]->name];
-		ad.dbus.query = q;
-		ad.dbus.side = sides[i];
-		answer_side(base, cache, q, sides[i], &scratch, &ad);
+		if (perms[i]->denied || perms[i]->complain ||
+		    (perms[i]->audit & sides[i]->perm))
+			audit_side(base, cache, q, sides[i]);
 	}
 }
 
 /**
- * struct aa_dbus_file - state of one open .dbus file
- * @lock: serialises writes and reads on this open file
- * @answer_size: bytes of answers ready to read, 0 if none
- * @req: the validated queries of the last write
- * @answer: the answers of the last write
- * @labels: labels resolved by earlier queries on this file
- * @buf: copy of the last write; @req points into it
- *
- * Everything a query needs is allocated once, at open, so answering
- * allocates nothing.
+ * struct aa_dbus_reply - the answers of one write, until they are read
+ * @count: number of answers
+ * @answer: the answers, in query order
  */
-struct aa_dbus_file {
-	struct mutex lock; /* serialises use of the fields below */
-	size_t answer_size;
-	struct aa_dbus_request req;
-	struct apparmor_dbus_answer answer[APPARMOR_DBUS_QUERY_MAX_BATCH];
-	struct aa_dbus_label_cache labels;
-	u64 buf[APPARMOR_DBUS_QUERY_MAX_SIZE / sizeof(u64)];
+struct aa_dbus_reply {
+	u32 count;
+	struct apparmor_dbus_answer answer[] __counted_by(count);
 };
 
 /**
- * dbus_query_open - allocate the buffers of one open .dbus file
+ * struct aa_dbus_file - state of one open .dbus file
+ * @lock: serialises writes and reads on this open file
+ * @answered: the last write was answered; its answers are in @reply
+ *            until a read takes them
+ * @reply: answers not read yet, or NULL
+ * @labels: labels resolved by earlier queries on this file, allocated by
+ *          the first write
+ *
+ * An idle open file holds this structure and its label cache only; a
+ * write allocates what its queries need, charged to the writer's memory
+ * cgroup, and frees all but the answers before it returns.
+ */
+struct aa_dbus_file {
+	struct mutex lock; /* serialises use of the fields below */
+	bool answered;
+	struct aa_dbus_reply *reply;
+	struct aa_dbus_label_cache *labels;
+};
+
+/**
+ * dbus_query_open - allocate the state of one open .dbus file
  * @inode: the .dbus inode
  * @file: the file being opened
  *
@@ -660,7 +895,7 @@ struct aa_dbus_file {
  */
 static int dbus_query_open(struct inode *inode, struct file *file)
 {
-	struct aa_dbus_file *df = kvzalloc(sizeof(*df), GFP_KERNEL);
+	struct aa_dbus_file *df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
 
 	if (!df)
 		return -ENOMEM;
@@ -670,7 +905,7 @@ static int dbus_query_open(struct inode *inode, struct file *file)
 }
 
 /**
- * dbus_query_release - free what dbus_query_open() allocated
+ * dbus_query_release - free what the open file holds
  * @inode: the .dbus inode
  * @file: the file being closed
  *
@@ -680,53 +915,112 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 {
 	struct aa_dbus_file *df = file->private_data;
 
-	aa_dbus_label_cache_reset(&df->labels, NULL);
+	if (df->labels) {
+		aa_dbus_label_cache_reset(df->labels, NULL);
+		kfree(df->labels);
+	}
+	kfree(df->reply);
 	mutex_destroy(&df->lock);
-	kvfree(df);
+	kfree(df);
 	return 0;
 }
 
 /**
  * answer_request - answer every query of a validated write, then audit
- * @df: the open file holding the queries and the room for answers
+ * @base: the opener's label
+ * @cache: the open file's label cache
+ * @req: the queries
+ * @reply: room for the answers
  *
  * All or nothing: one label that does not resolve fails the whole write,
  * and nothing is logged for a write that fails.
  *
  * Returns: 0 or the errno of the first label that does not resolve
  */
-static int answer_request(struct aa_dbus_file *df)
+static int answer_request(struct aa_label *base,
+			  struct aa_dbus_label_cache *cache,
+			  const struct aa_dbus_request *req,
+			  struct aa_dbus_reply *reply)
 {
-	struct aa_label *base = begin_current_label_crit_section();
-	int error = 0;
+	int error;
 	u32 i;
 
-	for (i = 0; !error && i < df->req.count; i++)
-		error = aa_dbus_answer(base, &df->labels, &df->req.query[i],
-				       &df->answer[i]);
-	for (i = 0; !error && df->req.audit && i < df->req.count; i++) {
-		if (df->req.query[i].flags & APPARMOR_DBUS_QUERY_AUDIT)
-			aa_dbus_audit(base, &df->labels, &df->req.query[i],
-				      &df->answer[i]);
+	cache_prune(cache);
+	for (i = 0; i < req->count; i++) {
+		error = aa_dbus_answer(base, cache, &req->query[i],
+				       &reply->answer[i]);
+		if (error)
+			return error;
 	}
-	end_current_label_crit_section(base);
-	return error;
+	for (i = 0; req->audit && i < req->count; i++) {
+		if (req->query[i].flags & APPARMOR_DBUS_QUERY_AUDIT)
+			aa_dbus_audit(base, cache, &req->query[i],
+				      &reply->answer[i]);
+	}
+	return 0;
 }
 
 /**
- * may_write_audit - may this write make the kernel log records
+ * may_write_audit - may queries on this file make the kernel log records
  * @file: the open .dbus file
  *
- * Both the writer and whoever opened the file must hold CAP_AUDIT_WRITE:
- * a descriptor handed from one to the other must not let either forge
- * records.
+ * Decided from the credentials of whoever opened the file, as for every
+ * other privilege attached to an open file: a daemon that opened it with
+ * CAP_AUDIT_WRITE may drop the capability, or hand the descriptor to a
+ * helper, and keep logging; a descriptor opened without it never logs.
  *
- * Returns: true if both hold it
+ * Returns: true if the opener held CAP_AUDIT_WRITE
  */
 static bool may_write_audit(struct file *file)
 {
-	return file_ns_capable(file, &init_user_ns, CAP_AUDIT_WRITE) &&
-	       capable(CAP_AUDIT_WRITE);
+	return file_ns_capable(file, &init_user_ns, CAP_AUDIT_WRITE);
+}
+
+/**
+ * handle_request - validate and answer one write
+ * @file: the open .dbus file
+ * @df: its state
+ * @buf: the bytes written
+ * @size: their number
+ *
+ * Returns: 0 with the answers in @df->reply, or the errno of the write
+ */
+static int handle_request(struct file *file, struct aa_dbus_file *df,
+			  const void *buf, size_t size)
+{
+	int count = aa_dbus_request_count(buf, size);
+	struct aa_dbus_request *req = NULL;
+	struct aa_dbus_reply *reply = NULL;
+	struct aa_label *base;
+	int error;
+
+	if (count < 0)
+		return count;
+	error = -ENOMEM;
+	req = kmalloc(struct_size(req, query, count), GFP_KERNEL_ACCOUNT);
+	reply = kmalloc(struct_size(reply, answer, count), GFP_KERNEL_ACCOUNT);
+	if (!df->labels)
+		df->labels = kzalloc(sizeof(*df->labels), GFP_KERNEL_ACCOUNT);
+	if (!req || !reply || !df->labels)
+		goto out;
+	reply->count = count;
+
+	error = aa_dbus_parse_request(buf, size, req);
+	if (!error && req->audit && !may_write_audit(file))
+		error = -EPERM;
+	if (!error) {
+		base = aa_get_newest_cred_label(file->f_cred);
+		error = answer_request(base, df->labels, req, reply);
+		aa_put_label(base);
+	}
+	if (!error) {
+		df->reply = reply;
+		reply = NULL;
+	}
+out:
+	kfree(reply);
+	kfree(req);
+	return error;
 }
 
 /**
@@ -743,63 +1037,77 @@ static ssize_t dbus_query_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
 	struct aa_dbus_file *df = file->private_data;
+	void *buf = NULL;
 	ssize_t error;
 
 	mutex_lock(&df->lock);
 	/* Whatever happens next, the answers of an earlier write are gone. */
-	df->answer_size = 0;
-	if (*ppos) {
+	kfree(df->reply);
+	df->reply = NULL;
+	df->answered = false;
+	if (*ppos)
 		error = -ESPIPE;
-		goto out;
-	}
-	if (count > APPARMOR_DBUS_QUERY_MAX_SIZE) {
+	else if (count > APPARMOR_DBUS_QUERY_MAX_SIZE)
 		error = -E2BIG;
-		goto out;
+	else if (count < sizeof(struct apparmor_dbus_query_hdr))
+		error = -EINVAL;
+	else
+		buf = kvmalloc(count, GFP_KERNEL_ACCOUNT);
+	if (buf) {
+		if (copy_from_user(buf, ubuf, count))
+			error = -EFAULT;
+		else
+			error = handle_request(file, df, buf, count);
+		kvfree(buf);
+	} else if (!error) {
+		error = -ENOMEM;
 	}
-	if (copy_from_user(df->buf, ubuf, count)) {
-		error = -EFAULT;
-		goto out;
-	}
-	error = aa_dbus_parse_request(df->buf, count, &df->req);
-	if (!error && df->req.audit && !may_write_audit(file))
-		error = -EPERM;
-	if (!error)
-		error = answer_request(df);
-	if (!error)
-		df->answer_size = df->req.count * sizeof(df->answer[0]);
-out:
+	df->answered = !error;
 	mutex_unlock(&df->lock);
 	return error ? error : count;
 }
 
 /**
- * dbus_query_read - return every answer of the last write
+ * dbus_query_read - return every answer of the last write, once
  * @file: the open .dbus file
  * @ubuf: destination
  * @size: its size, at least that of all the answers
  * @ppos: file position, must be 0
  *
- * Returns: bytes of answers, -ENODATA if there are none, -EMSGSIZE if
- * @size cannot hold them all
+ * The answers are read as a stream: the first read after a write returns
+ * all of them and consumes them, later reads return 0 (end of file)
+ * until the next write.
+ *
+ * Returns: bytes of answers, 0 once they were read, -ENODATA if no write
+ * was answered, -EMSGSIZE if @size cannot hold them all
  */
 static ssize_t dbus_query_read(struct file *file, char __user *ubuf,
 			       size_t size, loff_t *ppos)
 {
 	struct aa_dbus_file *df = file->private_data;
+	size_t len;
 	ssize_t ret;
 
 	if (*ppos)
 		return -ESPIPE;
 
 	mutex_lock(&df->lock);
-	if (!df->answer_size)
+	if (!df->answered) {
 		ret = -ENODATA;
-	else if (size < df->answer_size)
-		ret = -EMSGSIZE;
-	else if (copy_to_user(ubuf, df->answer, df->answer_size))
-		ret = -EFAULT;
-	else
-		ret = df->answer_size;
+	} else if (!df->reply) {
+		ret = 0;
+	} else {
+		len = df->reply->count * sizeof(df->reply->answer[0]);
+		if (size < len) {
+			ret = -EMSGSIZE;
+		} else if (copy_to_user(ubuf, df->reply->answer, len)) {
+			ret = -EFAULT;
+		} else {
+			ret = len;
+			kfree(df->reply);
+			df->reply = NULL;
+		}
+	}
 	mutex_unlock(&df->lock);
 	return ret;
 }

@@ -16,16 +16,32 @@
 
 #include <kunit/test.h>
 #include <kunit/visibility.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 
 #include "include/apparmor.h"
+#include "include/apparmorfs.h"
 #include "include/dbus.h"
 #include "include/match.h"
+#include "include/policy_ns.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 static char dbus_test_dfa_src[] __aligned(8) = {
 #include "dbus_test_dfa.in"
 };
+
+/* A parser output with room for the largest batch. */
+static struct aa_dbus_request *alloc_request(struct kunit *test)
+{
+	struct aa_dbus_request *req;
+
+	req = kunit_kzalloc(test, struct_size(req, query,
+					      APPARMOR_DBUS_QUERY_MAX_BATCH),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, req);
+	return req;
+}
 
 /* Permission bits live in the low bits of the accept table here. */
 #define ACCEPT_PERMS(dfa, state) (ACCEPT_TABLE(dfa)[state] & 0x7f)
@@ -45,13 +61,13 @@ struct req_builder {
 /**
  * struct dbus_test_ctx - state shared by the cases of a suite
  * @rb: request builder
- * @req: parser output
+ * @req: parser output, with room for a full batch
  * @dfa: the unpacked test DFA (matcher suite only)
  * @start: its dbus class start state
  */
 struct dbus_test_ctx {
 	struct req_builder rb;
-	struct aa_dbus_request req;
+	struct aa_dbus_request *req;
 	struct aa_dfa *dfa;
 	aa_state_t start;
 };
@@ -103,7 +119,7 @@ static const char *const bind_owned[APPARMOR_DBUS_FIELD_COUNT] = {
 
 static int parse(struct dbus_test_ctx *ctx)
 {
-	return aa_dbus_parse_request(ctx->rb.buf, ctx->rb.len, &ctx->req);
+	return aa_dbus_parse_request(ctx->rb.buf, ctx->rb.len, ctx->req);
 }
 
 static int dbus_parse_init(struct kunit *test)
@@ -112,6 +128,7 @@ static int dbus_parse_init(struct kunit *test)
 						  GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->req = alloc_request(test);
 	req_init(&ctx->rb);
 	test->priv = ctx;
 	return 0;
@@ -120,7 +137,7 @@ static int dbus_parse_init(struct kunit *test)
 static void dbus_parse_one_message(struct kunit *test)
 {
 	struct dbus_test_ctx *ctx = test->priv;
-	const struct aa_dbus_query *q = &ctx->req.query[0];
+	const struct aa_dbus_query *q = &ctx->req->query[0];
 	int i;
 
 	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL,
@@ -128,7 +145,7 @@ static void dbus_parse_one_message(struct kunit *test)
 	ctx->rb.last->subject_pid = 11;
 	ctx->rb.last->peer_pid = 22;
 	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
-	KUNIT_EXPECT_EQ(test, 1, ctx->req.count);
+	KUNIT_EXPECT_EQ(test, 1, ctx->req->count);
 	KUNIT_EXPECT_EQ(test, APPARMOR_DBUS_OP_METHOD_CALL, q->op);
 	KUNIT_EXPECT_EQ(test, APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE,
 			q->request);
@@ -149,9 +166,9 @@ static void dbus_parse_full_batch(struct kunit *test)
 		req_add(&ctx->rb, APPARMOR_DBUS_OP_BIND, APPARMOR_DBUS_BIND,
 			bind_owned);
 	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
-	KUNIT_EXPECT_EQ(test, APPARMOR_DBUS_QUERY_MAX_BATCH, ctx->req.count);
+	KUNIT_EXPECT_EQ(test, APPARMOR_DBUS_QUERY_MAX_BATCH, ctx->req->count);
 	KUNIT_EXPECT_STREQ(test, "org.example.Owned",
-			   ctx->req.query[APPARMOR_DBUS_QUERY_MAX_BATCH - 1]
+			   ctx->req->query[APPARMOR_DBUS_QUERY_MAX_BATCH - 1]
 				   .field[APPARMOR_DBUS_FIELD_SUBJECT_NAME]);
 }
 
@@ -160,7 +177,7 @@ static void dbus_parse_short_header(struct kunit *test)
 	struct dbus_test_ctx *ctx = test->priv;
 
 	KUNIT_EXPECT_EQ(test, -EINVAL,
-			aa_dbus_parse_request(ctx->rb.buf, 15, &ctx->req));
+			aa_dbus_parse_request(ctx->rb.buf, 15, ctx->req));
 }
 
 static void dbus_parse_bad_version(struct kunit *test)
@@ -192,11 +209,11 @@ static void dbus_parse_size_mismatch(struct kunit *test)
 	/* Truncated write, and a write with trailing bytes. */
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			aa_dbus_parse_request(ctx->rb.buf, ctx->rb.len - 8,
-					      &ctx->req));
+					      ctx->req));
 	hdr_of(&ctx->rb)->size += 8;
 	KUNIT_EXPECT_EQ(test, -EINVAL,
 			aa_dbus_parse_request(ctx->rb.buf, ctx->rb.len + 8,
-					      &ctx->req));
+					      ctx->req));
 }
 
 static void dbus_parse_bad_count(struct kunit *test)
@@ -340,6 +357,88 @@ static struct kunit_case dbus_parse_cases[] = {
 	{}
 };
 
+/**
+ * struct answer_waiter - an answer computed in a thread of its own
+ * @base: the label names resolve against
+ * @query: the query
+ * @ans: the answer
+ * @error: what aa_dbus_answer() returned
+ * @done: completed once @ans is there
+ */
+struct answer_waiter {
+	struct aa_label *base;
+	const struct aa_dbus_query *query;
+	struct apparmor_dbus_answer ans;
+	int error;
+	struct completion done;
+};
+
+static int answer_in_thread(void *data)
+{
+	struct answer_waiter *w = data;
+
+	w->error = aa_dbus_answer(w->base, NULL, w->query, &w->ans);
+	complete(&w->done);
+	return 0;
+}
+
+/*
+ * A policy load bumps its namespace's revision under the namespace lock
+ * before it swaps the new profiles in. An answer asked for in between
+ * must wait for the swap: otherwise it would carry the new revision with
+ * the old policy's decision.
+ */
+static void dbus_answer_waits_for_load(struct kunit *test)
+{
+	static const char *const unconfined_msg[APPARMOR_DBUS_FIELD_COUNT] = {
+		"unconfined", "unconfined", "session", ":1.7", ":1.8", "/o",
+		"i.f", "M",
+	};
+	struct dbus_test_ctx *ctx = test->priv;
+	struct aa_ns *ns = root_ns;
+	struct task_struct *task;
+	struct answer_waiter *w;
+	long revision;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_SEND,
+		unconfined_msg);
+	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
+	w->base = ns_unconfined(ns);
+	w->query = &ctx->req->query[0];
+	init_completion(&w->done);
+
+	mutex_lock_nested(&ns->lock, ns->level);
+	__aa_bump_ns_revision(ns);
+	revision = READ_ONCE(ns->revision);
+	task = kthread_run(answer_in_thread, w, "kunit_dbus_answer");
+	if (IS_ERR(task)) {
+		mutex_unlock(&ns->lock);
+		KUNIT_FAIL(test, "cannot start the answering thread");
+		return;
+	}
+	/* The "load" still holds the lock: there must be no answer yet. */
+	KUNIT_EXPECT_EQ(test, 0,
+			wait_for_completion_timeout(&w->done,
+						    msecs_to_jiffies(100)));
+	mutex_unlock(&ns->lock);
+	wait_for_completion(&w->done);
+	KUNIT_EXPECT_EQ(test, 0, w->error);
+	KUNIT_EXPECT_EQ(test, (u64)revision, w->ans.subject.revision);
+}
+
+static struct kunit_case dbus_revision_cases[] = {
+	KUNIT_CASE(dbus_answer_waits_for_load),
+	{}
+};
+
+static struct kunit_suite dbus_revision_suite = {
+	.name = "apparmor_dbus_revision",
+	.init = dbus_parse_init,
+	.test_cases = dbus_revision_cases,
+};
+
 static struct kunit_suite dbus_parse_suite = {
 	.name = "apparmor_dbus_parse",
 	.init = dbus_parse_init,
@@ -375,6 +474,7 @@ static int dbus_match_init(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->dfa));
 	ctx->start = aa_dfa_next(ctx->dfa, DFA_START, AA_CLASS_DBUS);
 	KUNIT_ASSERT_NE(test, DFA_NOMATCH, ctx->start);
+	ctx->req = alloc_request(test);
 	req_init(&ctx->rb);
 	test->priv = ctx;
 	return 0;
@@ -400,7 +500,7 @@ static aa_state_t walk(struct kunit *test, const char *const *f,
 	req_init(&ctx->rb);
 	req_add(&ctx->rb, op, request, f);
 	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
-	return aa_dbus_match_fields(ctx->dfa, ctx->start, &ctx->req.query[0],
+	return aa_dbus_match_fields(ctx->dfa, ctx->start, &ctx->req->query[0],
 				    order, n);
 }
 
@@ -519,11 +619,11 @@ static void dbus_match_dead_state_stops(struct kunit *test)
 	/* From a dead state nothing is walked at all. */
 	KUNIT_EXPECT_EQ(test, DFA_NOMATCH,
 			aa_dbus_match_fields(ctx->dfa, DFA_NOMATCH,
-					     &ctx->req.query[0], send_order,
+					     &ctx->req->query[0], send_order,
 					     ARRAY_SIZE(send_order)));
 	KUNIT_EXPECT_EQ(test, DFA_NOMATCH,
 			aa_dbus_match_fields(ctx->dfa, ctx->start,
-					     &ctx->req.query[0], send_order,
+					     &ctx->req->query[0], send_order,
 					     ARRAY_SIZE(send_order)));
 }
 
@@ -546,7 +646,7 @@ static struct kunit_suite dbus_match_suite = {
 	.test_cases = dbus_match_cases,
 };
 
-kunit_test_suites(&dbus_parse_suite, &dbus_match_suite);
+kunit_test_suites(&dbus_parse_suite, &dbus_match_suite, &dbus_revision_suite);
 
 MODULE_DESCRIPTION("KUnit tests for AppArmor's D-Bus query");
 MODULE_LICENSE("GPL");

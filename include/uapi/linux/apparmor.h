@@ -53,7 +53,9 @@
  *
  * The bits of &struct apparmor_dbus_query.request and of every word of
  * &struct apparmor_dbus_perms. They have the values of libapparmor's
- * ``AA_DBUS_*`` and of the policy's dbus permissions.
+ * ``AA_DBUS_*`` and of the policy's dbus permissions. An answer carries
+ * these four bits only, never any other bit of AppArmor's internal
+ * permission words.
  *
  * - %APPARMOR_DBUS_SEND: the subject may send the message to the peer.
  * - %APPARMOR_DBUS_RECEIVE: the peer may receive the message from the
@@ -61,12 +63,10 @@
  * - %APPARMOR_DBUS_EAVESDROP: the subject may eavesdrop on the bus.
  * - %APPARMOR_DBUS_BIND: the subject may own the name.
  */
-/* clang-format off */
-#define APPARMOR_DBUS_SEND		(1U << 1)
-#define APPARMOR_DBUS_RECEIVE		(1U << 2)
-#define APPARMOR_DBUS_EAVESDROP		(1U << 5)
-#define APPARMOR_DBUS_BIND		(1U << 6)
-/* clang-format on */
+#define APPARMOR_DBUS_SEND (1U << 1)
+#define APPARMOR_DBUS_RECEIVE (1U << 2)
+#define APPARMOR_DBUS_EAVESDROP (1U << 5)
+#define APPARMOR_DBUS_BIND (1U << 6)
 
 /**
  * DOC: dbus_flags
@@ -80,8 +80,8 @@
  *   subsystem, as AppArmor logs its own decisions: a record for each
  *   profile that refuses (unless its policy keeps the denial quiet), lets
  *   the message through in complain mode, or audits it; nothing for an
- *   allowed, unaudited side. Both the writer and the opener of the file
- *   must hold ``CAP_AUDIT_WRITE``, or the write fails with ``EPERM``.
+ *   allowed, unaudited side. The process that opened the file must have
+ *   held ``CAP_AUDIT_WRITE`` then, or the write fails with ``EPERM``.
  */
 #define APPARMOR_DBUS_QUERY_AUDIT (1U << 0)
 
@@ -205,7 +205,8 @@ struct apparmor_dbus_query {
 	__u32 peer_pid;
 	/**
 	 * @strings: %APPARMOR_DBUS_FIELD_COUNT NUL-terminated strings in
-	 * &enum apparmor_dbus_field order, then zero bytes up to @size.
+	 * &enum apparmor_dbus_field order, then 0 to 7 zero bytes up to the
+	 * next multiple of 8: @size is exactly that, nothing more.
 	 */
 	char strings[];
 };
@@ -213,37 +214,50 @@ struct apparmor_dbus_query {
 /**
  * struct apparmor_dbus_perms - the answer for one side of a query
  *
- * @allow, @deny, @audit and @quiet are the words the generic ``label``
- * query of ``.access`` returns for the same label and fields. A side that
- * was not asked about is all zero.
+ * Every profile of the side's label decides, as in the kernel's own
+ * checks: a label stacked across namespaces is refused if any of its
+ * profiles refuses. @allow, @deny, @audit and @quiet are the words the
+ * ``labelall`` query of ``.access`` returns for the same label and
+ * fields, limited to the dbus permission bits; @complain, @kill and
+ * @denied hold asked permissions only. A side that was not asked about is
+ * all zero.
  */
 struct apparmor_dbus_perms {
-	/** @allow: permissions the policy grants. */
+	/** @allow: permissions every profile of the label grants. */
 	__u32 allow;
-	/** @deny: permissions the policy explicitly denies. */
+	/** @deny: permissions some profile explicitly denies. */
 	__u32 deny;
 	/** @audit: permissions whose use is to be logged. */
 	__u32 audit;
 	/** @quiet: permissions whose denial is not to be logged. */
 	__u32 quiet;
 	/**
-	 * @complain: permissions not granted that a profile in complain
-	 * mode lets through.
+	 * @complain: asked permissions that a profile in complain mode does
+	 * not grant; such a profile lets them through, even past its own
+	 * ``deny`` rule, as AppArmor does for every other check.
 	 */
 	__u32 complain;
-	/** @kill: permissions not granted by a profile in kill mode. */
+	/**
+	 * @kill: asked permissions that a profile in kill mode does not
+	 * grant; they are in @denied too. Nothing is killed: the daemon
+	 * that asks is not the subject.
+	 */
 	__u32 kill;
 	/**
-	 * @denied: the asked permissions this side refuses once every
-	 * profile's mode is applied: the decision, 0 when allowed.
+	 * @denied: the decision, the asked permissions that some profile not
+	 * in complain mode refuses; 0 when allowed.
 	 */
 	__u32 denied;
 	/** @reserved: 0. */
 	__u32 reserved;
 	/**
-	 * @revision: revision of the policy namespace the answer was
-	 * computed in (the namespace of the side's label); the answer stays
-	 * valid while ``policy/revision`` of that namespace reads the same.
+	 * @revision: the policy revision the answer was computed against:
+	 * the sum of the revisions of the namespaces holding the label's
+	 * profiles (for a label of one namespace, the value of that
+	 * namespace's revision file). The answer is what the policy of that
+	 * revision says: every load that moved the revision to it had
+	 * finished, and no later load had changed anything the answer read.
+	 * It stays valid while the revision files it sums read the same.
 	 */
 	__u64 revision;
 };

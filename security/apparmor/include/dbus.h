@@ -37,45 +37,57 @@ struct aa_dbus_query {
 
 /**
  * struct aa_dbus_request - a validated write: all its queries
- * @flags: the header flags
  * @audit: some query asks for its decision to be logged
  * @count: number of queries in @query
- * @query: the queries, in the order they were written
+ * @query: the queries, in the order they were written; room for as many
+ *         as the header's count, allocated to fit
  */
 struct aa_dbus_request {
-	u32 flags;
 	bool audit;
 	u32 count;
-	struct aa_dbus_query query[APPARMOR_DBUS_QUERY_MAX_BATCH];
+	struct aa_dbus_query query[] __counted_by(count);
 };
 
 #define AA_DBUS_LABEL_CACHE_SLOTS 8
 #define AA_DBUS_LABEL_CACHE_NAME 128
 
 /**
+ * struct aa_dbus_cached_label - one label name and what it resolved to
+ * @label: the label (a reference), NULL for an empty slot
+ * @settled: sum of the revisions of @label's namespaces at which every
+ *           policy change to them was seen complete, or 0 if never checked
+ * @len: length of @name
+ * @name: the name as the query gave it, without NUL
+ */
+struct aa_dbus_cached_label {
+	struct aa_label *label;
+	u64 settled;
+	u16 len;
+	char name[AA_DBUS_LABEL_CACHE_NAME];
+};
+
+/**
  * struct aa_dbus_label_cache - labels one open .dbus file resolved lately
- * @base: the caller's label the names were resolved against (a reference)
+ * @base: the opener's label the names were resolved against (a reference)
  * @next: the slot to reuse next
- * @len: length of each cached name, 0 for an empty slot
- * @label: the label each name resolved to (a reference each)
- * @name: the names, without NUL
+ * @slot: the cached labels
  *
  * A bus daemon asks about the same few labels over and over; resolving a
  * label walks the namespace's profile list, so it is done once per name
- * until the label goes stale or the caller's own label changes.
+ * until the label goes stale or the opener's own label is replaced.
  */
 struct aa_dbus_label_cache {
 	struct aa_label *base;
 	unsigned int next;
-	u16 len[AA_DBUS_LABEL_CACHE_SLOTS];
-	struct aa_label *label[AA_DBUS_LABEL_CACHE_SLOTS];
-	char name[AA_DBUS_LABEL_CACHE_SLOTS][AA_DBUS_LABEL_CACHE_NAME];
+	struct aa_dbus_cached_label slot[AA_DBUS_LABEL_CACHE_SLOTS];
 };
 
 void aa_dbus_label_cache_reset(struct aa_dbus_label_cache *cache,
 			       struct aa_label *base);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+int aa_dbus_request_count(const void *buf, size_t size);
+
 int aa_dbus_parse_request(const void *buf, size_t size,
 			  struct aa_dbus_request *req);
 

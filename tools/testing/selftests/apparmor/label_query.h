@@ -31,7 +31,40 @@ struct label_answer {
 enum dbus_shape { SHAPE_MSG, SHAPE_BIND, SHAPE_EAVESDROP };
 
 /**
- * label_query_build - lay out a label query of class dbus
+ * label_query_build_cmd - lay out a query of class dbus for @cmd
+ * @buf: destination, at least 4096 bytes
+ * @cmd: "label" (the profiles of the label's own namespace decide) or
+ *       "labelall" (every profile of the label decides)
+ * @label: subject label
+ * @shape: which fields follow the bus
+ * @f: bus, name, peer label, path, interface, member
+ *
+ * Returns: the query length.
+ */
+static inline size_t label_query_build_cmd(char *buf, const char *cmd,
+					   const char *label,
+					   enum dbus_shape shape,
+					   const char *const f[6])
+{
+	static const int nfields[] = {
+		[SHAPE_MSG] = 6, [SHAPE_BIND] = 2, [SHAPE_EAVESDROP] = 1
+	};
+	size_t len = 0;
+	int i;
+
+	len += sprintf(buf + len, "%s", cmd) + 1;
+	len += sprintf(buf + len, "%s", label) + 1;
+	len += sprintf(buf + len, CLASS_DBUS);
+	for (i = 0; i < nfields[shape]; i++) {
+		if (i)
+			buf[len++] = '\0';
+		len += sprintf(buf + len, "%s", f[i] ? f[i] : "");
+	}
+	return len;
+}
+
+/**
+ * label_query_build - lay out a "label" query of class dbus
  * @buf: destination, at least 4096 bytes
  * @label: subject label
  * @shape: which fields follow the bus
@@ -43,22 +76,7 @@ static inline size_t label_query_build(char *buf, const char *label,
 				       enum dbus_shape shape,
 				       const char *const f[6])
 {
-	static const int nfields[] = {
-		[SHAPE_MSG] = 6, [SHAPE_BIND] = 2, [SHAPE_EAVESDROP] = 1
-	};
-	size_t len = 0;
-	int i;
-
-	memcpy(buf, "label\0", 6);
-	len = 6;
-	len += sprintf(buf + len, "%s", label) + 1;
-	len += sprintf(buf + len, CLASS_DBUS);
-	for (i = 0; i < nfields[shape]; i++) {
-		if (i)
-			buf[len++] = '\0';
-		len += sprintf(buf + len, "%s", f[i] ? f[i] : "");
-	}
-	return len;
+	return label_query_build_cmd(buf, "label", label, shape, f);
 }
 
 /**

@@ -17,7 +17,6 @@
 #define PROFILE_A "selftest_peersec_a"
 #define PROFILE_B "selftest_peersec_b"
 #define LABEL_A_ENFORCE PROFILE_A " (enforce)"
-#define LABEL_A_COMPLAIN PROFILE_A " (complain)"
 
 #define RULES "  file,\n  network,\n  capability,\n  signal,\n"
 
@@ -299,7 +298,42 @@ TEST_F(peersec, listener_changes_profile_before_accept)
 	close(fd);
 }
 
-/* The answer follows profile replacement instead of naming a stale label. */
+/*
+ * The accepting side learns the label the connecting socket was created
+ * with, not the one its task has when it calls connect().
+ */
+TEST_F(peersec, client_changes_profile_after_socket)
+{
+	int srv, conn;
+	pid_t pid;
+
+	srv = listen_on(&self->addr, self->addrlen);
+	ASSERT_LE(0, srv);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		if (fd < 0 || aa_change_profile(PROFILE_A))
+			_exit(1);
+		if (connect(fd, (const struct sockaddr *)&self->addr,
+			    self->addrlen))
+			_exit(2);
+		_exit(send_answer(self->up[1], fd));
+	}
+	conn = accept(srv, NULL, NULL);
+	ASSERT_LE(0, conn);
+	expect_label(_metadata, conn, "unconfined");
+	expect_answer(_metadata, self->up[0], "unconfined");
+	expect_child_ok(_metadata, pid);
+	close(conn);
+	close(srv);
+}
+
+/*
+ * The label recorded at connect time is what SO_PEERSEC reports, as with
+ * SO_PEERCRED: replacing the peer's profile does not change the answer.
+ */
 TEST_F(peersec, peer_profile_replaced)
 {
 	int srv, conn;
@@ -324,11 +358,11 @@ TEST_F(peersec, peer_profile_replaced)
 	ASSERT_LE(0, conn);
 	expect_label(_metadata, conn, LABEL_A_ENFORCE);
 	ASSERT_EQ(0, aa_load_policy(policy_a_complain));
-	expect_label(_metadata, conn, LABEL_A_COMPLAIN);
+	expect_label(_metadata, conn, LABEL_A_ENFORCE);
 	ASSERT_EQ(0, signal_peer(self->down[1]));
 	expect_child_ok(_metadata, pid);
 	/* Still answers after the peer has gone. */
-	expect_label(_metadata, conn, LABEL_A_COMPLAIN);
+	expect_label(_metadata, conn, LABEL_A_ENFORCE);
 	close(conn);
 	close(srv);
 }

@@ -32,11 +32,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dbus_query.h"
-
 #define ACCESS "/sys/kernel/security/apparmor/.access"
 #define DBUS "/sys/kernel/security/apparmor/.dbus"
 #define MAX_REPEATS 64
+
+/**
+ * struct request - a .dbus request being built
+ * @hdr: its header
+ * @buf: the whole request, header included
+ * @len: bytes used in @buf
+ */
+struct request {
+	union {
+		struct apparmor_dbus_query_hdr hdr;
+		unsigned char buf[APPARMOR_DBUS_QUERY_MAX_SIZE];
+	};
+	size_t len;
+};
 
 /**
  * struct message - the D-Bus message every path asks about
@@ -64,7 +76,7 @@ struct bench {
 	struct message msg;
 	char stock_send[8192], stock_recv[8192];
 	size_t stock_send_len, stock_recv_len;
-	struct dq_request one, batch, floor;
+	struct request one, batch, floor;
 	int batch_n, messages, repeats;
 };
 
@@ -101,16 +113,41 @@ static size_t build_label_query(char *buf, const struct message *m,
 	return len;
 }
 
-/* Append one message query; a request over the kernel's limit is fatal. */
-static void add_query(struct dq_request *r, const struct message *m)
+static void request_init(struct request *r)
 {
-	if (!dq_add(r, APPARMOR_DBUS_OP_METHOD_CALL,
-		    APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE, m->f) ||
-	    r->len > APPARMOR_DBUS_QUERY_MAX_SIZE) {
+	memset(r, 0, sizeof(*r));
+	r->hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	r->len = sizeof(r->hdr);
+	r->hdr.size = r->len;
+}
+
+/*
+ * Append a query about both sides of @m: the eight strings, each with its
+ * NUL, then zeros up to a multiple of 8 bytes. A request over the
+ * kernel's limit is fatal.
+ */
+static void add_query(struct request *r, const struct message *m)
+{
+	struct apparmor_dbus_query *q = (void *)(r->buf + r->len);
+	size_t size = sizeof(*q), off = 0;
+	int i;
+
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++)
+		size += strlen(m->f[i]) + 1;
+	size = (size + 7) & ~(size_t)7;
+	if (r->len + size > sizeof(r->buf)) {
 		fprintf(stderr, "request over %d bytes\n",
 			APPARMOR_DBUS_QUERY_MAX_SIZE);
 		exit(2);
 	}
+	q->size = size;
+	q->op = APPARMOR_DBUS_OP_METHOD_CALL;
+	q->request = APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE;
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++)
+		off += sprintf(q->strings + off, "%s", m->f[i]) + 1;
+	r->len += size;
+	r->hdr.count++;
+	r->hdr.size = r->len;
 }
 
 static void prepare(struct bench *b, int batch)
@@ -134,14 +171,14 @@ static void prepare(struct bench *b, int batch)
 	b->stock_recv_len = build_label_query(b->stock_recv, &b->msg,
 					      APPARMOR_DBUS_FIELD_PEER_LABEL,
 					      recv_order);
-	dq_init(&b->one);
+	request_init(&b->one);
 	add_query(&b->one, &b->msg);
-	dq_init(&b->batch);
+	request_init(&b->batch);
 	for (i = 0; batch && i < b->batch_n; i++)
 		add_query(&b->batch, &b->msg);
 	floor.f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = "unconfined";
 	floor.f[APPARMOR_DBUS_FIELD_PEER_LABEL] = "unconfined";
-	dq_init(&b->floor);
+	request_init(&b->floor);
 	add_query(&b->floor, &floor);
 }
 
