@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 git format-patch -q --zero-commit --no-signature --cover-letter \
-	--base=base -o "$tmp" base..HEAD
+	--subject-prefix="PATCH $SERIES_VERSION" --base=base -o "$tmp" base..HEAD
 
 # Keep the hand-written subject and blurb of the cover letter.
 if [ -f "$cover" ]; then

@@ -18,6 +18,8 @@ GIT_IDENT_EMAIL="apparmor-dbus@example.org"
 export GIT_AUTHOR_NAME="$GIT_IDENT_NAME" GIT_AUTHOR_EMAIL="$GIT_IDENT_EMAIL"
 export GIT_COMMITTER_NAME="$GIT_IDENT_NAME" GIT_COMMITTER_EMAIL="$GIT_IDENT_EMAIL"
 export GIT_COMMITTER_DATE="2026-11-26T12:00:00+00:00"
+# Version of the series in the patch subjects.
+SERIES_VERSION=v2
 # Directories whose added files are mirrored at the top level of the repo.
 MIRROR_DIRS="security/apparmor include/uapi/linux tools/testing/selftests/apparmor Documentation samples/apparmor"
 

@@ -85,7 +85,7 @@ wait 2>/dev/null
 # Who logged the service's refusal of Forbidden: the kernel for the
 # patched daemon (type 1400, with both connections' pids), the daemon
 # itself for the stock one (USER_AVC, type 1107).
-kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" requested_mask="receive" denied_mask="receive" peer_pid=[0-9]* peer="e2e_client"' /tmp/audit.log)
+kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" requested_mask="receive" denied_mask="receive" peer_pid=[0-9]* peer="[^"]*"' /tmp/audit.log)
 user=$(grep 'type=1107 .*operation="dbus_method_call".*member="Forbidden"' /tmp/audit.log)
 if [ "$DAEMON" = dbus-daemon-aa ] && [ "$MODE" != fallback ]; then
 	tap_check "the kernel logged the refusal" "e2e_service" "$kernel"
