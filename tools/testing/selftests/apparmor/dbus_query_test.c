@@ -1120,7 +1120,6 @@ FIXTURE_VARIANT(dbus_errno)
 	int err;
 };
 
-/* clang-format off */
 FIXTURE_VARIANT_ADD(dbus_errno, ok) {
 	.name = "a valid query", .op = OP_CALL, .request = SEND,
 	.fields = HELLO("dq_client", "dq_service"), .err = 0,
@@ -1187,8 +1186,6 @@ FIXTURE_VARIANT_ADD(dbus_errno, label_with_mode) {
 	.request = SEND, .fields = HELLO("dq_client (enforce)", "dq_service"),
 	.err = ENOENT,
 };
-
-/* clang-format on */
 
 /*
  * Each bad query is refused alone and also as the last of a batch: a

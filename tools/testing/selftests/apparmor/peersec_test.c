@@ -207,7 +207,28 @@ TEST_F(peersec, socketpair_confined)
 	expect_child_ok(_metadata, pid);
 }
 
-TEST_F(peersec, confined_client)
+/*
+ * In a child: connect to @addr under PROFILE_A, entered before socket()
+ * or between socket() and connect(), and report the server's label.
+ */
+static void connect_as_a(const struct sockaddr_un *addr, socklen_t addrlen,
+			 bool enter_first, int up)
+{
+	int fd = enter_first ? -1 : socket(AF_UNIX, SOCK_STREAM, 0);
+
+	if (aa_change_profile(PROFILE_A))
+		_exit(1);
+	if (enter_first)
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (const struct sockaddr *)addr, addrlen))
+		_exit(2);
+	_exit(send_answer(up, fd));
+}
+
+/* Accept a client started with connect_as_a() and check both labels. */
+static void expect_client(struct __test_metadata *const _metadata,
+			  FIXTURE_DATA(peersec) * self, bool enter_first,
+			  const char *want)
 {
 	int srv, conn;
 	pid_t pid;
@@ -216,23 +237,21 @@ TEST_F(peersec, confined_client)
 	ASSERT_LE(0, srv);
 	pid = fork();
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd;
-
-		if (aa_change_profile(PROFILE_A))
-			_exit(1);
-		fd = connect_to(&self->addr, self->addrlen);
-		if (fd < 0)
-			_exit(2);
-		_exit(send_answer(self->up[1], fd));
-	}
+	if (pid == 0)
+		connect_as_a(&self->addr, self->addrlen, enter_first,
+			     self->up[1]);
 	conn = accept(srv, NULL, NULL);
 	ASSERT_LE(0, conn);
-	expect_label(_metadata, conn, LABEL_A_ENFORCE);
+	expect_label(_metadata, conn, want);
 	expect_answer(_metadata, self->up[0], "unconfined");
 	expect_child_ok(_metadata, pid);
 	close(conn);
 	close(srv);
+}
+
+TEST_F(peersec, confined_client)
+{
+	expect_client(_metadata, self, true, LABEL_A_ENFORCE);
 }
 
 TEST_F(peersec, confined_server)
@@ -304,30 +323,7 @@ TEST_F(peersec, listener_changes_profile_before_accept)
  */
 TEST_F(peersec, client_changes_profile_after_socket)
 {
-	int srv, conn;
-	pid_t pid;
-
-	srv = listen_on(&self->addr, self->addrlen);
-	ASSERT_LE(0, srv);
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-		if (fd < 0 || aa_change_profile(PROFILE_A))
-			_exit(1);
-		if (connect(fd, (const struct sockaddr *)&self->addr,
-			    self->addrlen))
-			_exit(2);
-		_exit(send_answer(self->up[1], fd));
-	}
-	conn = accept(srv, NULL, NULL);
-	ASSERT_LE(0, conn);
-	expect_label(_metadata, conn, "unconfined");
-	expect_answer(_metadata, self->up[0], "unconfined");
-	expect_child_ok(_metadata, pid);
-	close(conn);
-	close(srv);
+	expect_client(_metadata, self, false, "unconfined");
 }
 
 /*
