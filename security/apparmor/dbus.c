@@ -856,35 +856,45 @@ void aa_dbus_audit(struct aa_label *base, struct aa_dbus_label_cache *cache,
 	}
 }
 
-/**
- * struct aa_dbus_reply - the answers of one write, until they are read
- * @count: number of answers
- * @answer: the answers, in query order
- */
-struct aa_dbus_reply {
-	u32 count;
-	struct apparmor_dbus_answer answer[] __counted_by(count);
-};
+/* Writes up to this size are copied to the stack instead of allocated. */
+#define AA_DBUS_SMALL_WRITE 512
 
 /**
  * struct aa_dbus_file - state of one open .dbus file
  * @lock: serialises writes and reads on this open file
- * @answered: the last write was answered; its answers are in @reply
+ * @answered: the last write was answered; its answers are in @answers
  *            until a read takes them
- * @reply: answers not read yet, or NULL
+ * @nanswers: number of answers in @answers
+ * @answers: answers not read yet, or NULL; @one, or an array of a batch
+ * @one: room for the answer to a write of one query, the common case
  * @labels: labels resolved by earlier queries on this file, allocated by
  *          the first write
  *
- * An idle open file holds this structure and its label cache only; a
- * write allocates what its queries need, charged to the writer's memory
- * cgroup, and frees all but the answers before it returns.
+ * An idle open file holds this structure and its label cache only. A
+ * write of one query allocates nothing more; a batch allocates what its
+ * queries need, charged to the writer's memory cgroup, and frees all but
+ * the answers before it returns.
  */
 struct aa_dbus_file {
 	struct mutex lock; /* serialises use of the fields below */
 	bool answered;
-	struct aa_dbus_reply *reply;
+	u32 nanswers;
+	struct apparmor_dbus_answer *answers;
+	struct apparmor_dbus_answer one;
 	struct aa_dbus_label_cache *labels;
 };
+
+/**
+ * drop_answers - forget the answers of the last write
+ * @df: the open file
+ */
+static void drop_answers(struct aa_dbus_file *df)
+{
+	if (df->answers != &df->one)
+		kfree(df->answers);
+	df->answers = NULL;
+	df->nanswers = 0;
+}
 
 /**
  * dbus_query_open - allocate the state of one open .dbus file
@@ -919,7 +929,7 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 		aa_dbus_label_cache_reset(df->labels, NULL);
 		kfree(df->labels);
 	}
-	kfree(df->reply);
+	drop_answers(df);
 	mutex_destroy(&df->lock);
 	kfree(df);
 	return 0;
@@ -930,7 +940,7 @@ static int dbus_query_release(struct inode *inode, struct file *file)
  * @base: the opener's label
  * @cache: the open file's label cache
  * @req: the queries
- * @reply: room for the answers
+ * @answers: room for one answer per query
  *
  * All or nothing: one label that does not resolve fails the whole write,
  * and nothing is logged for a write that fails.
@@ -940,7 +950,7 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 static int answer_request(struct aa_label *base,
 			  struct aa_dbus_label_cache *cache,
 			  const struct aa_dbus_request *req,
-			  struct aa_dbus_reply *reply)
+			  struct apparmor_dbus_answer *answers)
 {
 	int error;
 	u32 i;
@@ -948,14 +958,14 @@ static int answer_request(struct aa_label *base,
 	cache_prune(cache);
 	for (i = 0; i < req->count; i++) {
 		error = aa_dbus_answer(base, cache, &req->query[i],
-				       &reply->answer[i]);
+				       &answers[i]);
 		if (error)
 			return error;
 	}
 	for (i = 0; req->audit && i < req->count; i++) {
 		if (req->query[i].flags & APPARMOR_DBUS_QUERY_AUDIT)
 			aa_dbus_audit(base, cache, &req->query[i],
-				      &reply->answer[i]);
+				      &answers[i]);
 	}
 	return 0;
 }
@@ -983,43 +993,49 @@ static bool may_write_audit(struct file *file)
  * @buf: the bytes written
  * @size: their number
  *
- * Returns: 0 with the answers in @df->reply, or the errno of the write
+ * Returns: 0 with the answers in @df->answers, or the errno of the write
  */
 static int handle_request(struct file *file, struct aa_dbus_file *df,
 			  const void *buf, size_t size)
 {
+	DEFINE_FLEX(struct aa_dbus_request, one, query, count, 1);
+	struct apparmor_dbus_answer *answers = &df->one;
 	int count = aa_dbus_request_count(buf, size);
-	struct aa_dbus_request *req = NULL;
-	struct aa_dbus_reply *reply = NULL;
+	struct aa_dbus_request *req = one;
 	struct aa_label *base;
 	int error;
 
 	if (count < 0)
 		return count;
-	error = -ENOMEM;
-	req = kmalloc(struct_size(req, query, count), GFP_KERNEL_ACCOUNT);
-	reply = kmalloc(struct_size(reply, answer, count), GFP_KERNEL_ACCOUNT);
+	if (count > 1) {
+		req = kmalloc(struct_size(req, query, count),
+			      GFP_KERNEL_ACCOUNT);
+		answers = kmalloc_array(count, sizeof(*answers),
+					GFP_KERNEL_ACCOUNT);
+	}
 	if (!df->labels)
 		df->labels = kzalloc(sizeof(*df->labels), GFP_KERNEL_ACCOUNT);
-	if (!req || !reply || !df->labels)
+	error = -ENOMEM;
+	if (!req || !answers || !df->labels)
 		goto out;
-	reply->count = count;
 
 	error = aa_dbus_parse_request(buf, size, req);
 	if (!error && req->audit && !may_write_audit(file))
 		error = -EPERM;
 	if (!error) {
 		base = aa_get_newest_cred_label(file->f_cred);
-		error = answer_request(base, df->labels, req, reply);
+		error = answer_request(base, df->labels, req, answers);
 		aa_put_label(base);
 	}
 	if (!error) {
-		df->reply = reply;
-		reply = NULL;
+		df->answers = answers;
+		df->nanswers = count;
 	}
 out:
-	kfree(reply);
-	kfree(req);
+	if (error && answers != &df->one)
+		kfree(answers);
+	if (req != one)
+		kfree(req);
 	return error;
 }
 
@@ -1036,34 +1052,35 @@ out:
 static ssize_t dbus_query_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
+	u64 small[AA_DBUS_SMALL_WRITE / sizeof(u64)];
 	struct aa_dbus_file *df = file->private_data;
 	void *buf = NULL;
-	ssize_t error;
+	ssize_t error = 0;
 
-	mutex_lock(&df->lock);
-	/* Whatever happens next, the answers of an earlier write are gone. */
-	kfree(df->reply);
-	df->reply = NULL;
-	df->answered = false;
 	if (*ppos)
 		error = -ESPIPE;
 	else if (count > APPARMOR_DBUS_QUERY_MAX_SIZE)
 		error = -E2BIG;
 	else if (count < sizeof(struct apparmor_dbus_query_hdr))
 		error = -EINVAL;
+	else if (count <= sizeof(small))
+		buf = small;
 	else
 		buf = kvmalloc(count, GFP_KERNEL_ACCOUNT);
-	if (buf) {
-		if (copy_from_user(buf, ubuf, count))
-			error = -EFAULT;
-		else
-			error = handle_request(file, df, buf, count);
-		kvfree(buf);
-	} else if (!error) {
+	if (!error && !buf)
 		error = -ENOMEM;
-	}
+	if (!error && copy_from_user(buf, ubuf, count))
+		error = -EFAULT;
+
+	mutex_lock(&df->lock);
+	/* Whatever happens next, the answers of an earlier write are gone. */
+	drop_answers(df);
+	if (!error)
+		error = handle_request(file, df, buf, count);
 	df->answered = !error;
 	mutex_unlock(&df->lock);
+	if (buf != small)
+		kvfree(buf);
 	return error ? error : count;
 }
 
@@ -1092,21 +1109,18 @@ static ssize_t dbus_query_read(struct file *file, char __user *ubuf,
 		return -ESPIPE;
 
 	mutex_lock(&df->lock);
+	len = df->nanswers * sizeof(*df->answers);
 	if (!df->answered) {
 		ret = -ENODATA;
-	} else if (!df->reply) {
+	} else if (!df->answers) {
 		ret = 0;
+	} else if (size < len) {
+		ret = -EMSGSIZE;
+	} else if (copy_to_user(ubuf, df->answers, len)) {
+		ret = -EFAULT;
 	} else {
-		len = df->reply->count * sizeof(df->reply->answer[0]);
-		if (size < len) {
-			ret = -EMSGSIZE;
-		} else if (copy_to_user(ubuf, df->reply->answer, len)) {
-			ret = -EFAULT;
-		} else {
-			ret = len;
-			kfree(df->reply);
-			df->reply = NULL;
-		}
+		ret = len;
+		drop_answers(df);
 	}
 	mutex_unlock(&df->lock);
 	return ret;
