@@ -38,9 +38,32 @@ static inline bool aa_available(void)
 }
 
 /**
+ * aa_policy_abi - the newest policy abi the installed parser ships
+ *
+ * Tests compile their policy for it, as a distribution's profiles are:
+ * a kernel that mediates dbus only for policy of a recent abi (v9 network
+ * rules, Linux 6.17 and later) then mediates the tests' rules too.
+ *
+ * Returns: "5.0", "4.0" or "3.0"
+ */
+static inline const char *aa_policy_abi(void)
+{
+	static const char *const abis[] = { "5.0", "4.0" };
+	char path[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(abis); i++) {
+		snprintf(path, sizeof(path), "/etc/apparmor.d/abi/%s", abis[i]);
+		if (access(path, R_OK) == 0)
+			return abis[i];
+	}
+	return "3.0";
+}
+
+/**
  * aa_parser_run - run apparmor_parser with @policy on its standard input
  * @flag: the parser's action flag: "-r" to load or replace, "-R" to remove
- * @policy: profile text, including its abi rule
+ * @policy: profile text without an abi rule; aa_policy_abi()'s is added
  *
  * The parser's own output goes to stderr so a failing test shows it.
  *
@@ -65,7 +88,8 @@ static inline int aa_parser_run(const char *flag, const char *policy)
 		_exit(127);
 	}
 	close(pipefd[0]);
-	if (write(pipefd[1], policy, len) != (ssize_t)len)
+	if (dprintf(pipefd[1], "abi <abi/%s>,\n", aa_policy_abi()) < 0 ||
+	    write(pipefd[1], policy, len) != (ssize_t)len)
 		len = 0;
 	close(pipefd[1]);
 	if (waitpid(pid, &status, 0) != pid || !len)

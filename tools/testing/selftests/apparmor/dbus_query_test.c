@@ -35,7 +35,6 @@
 #define OP_EAVESDROP APPARMOR_DBUS_OP_EAVESDROP
 
 static const char policy[] =
-	"abi <abi/3.0>,\n"
 	"profile dq_client {\n"
 	"  file,\n"
 	"  dbus send bus=session path=/org/example/Obj\n"
@@ -408,7 +407,6 @@ TEST_F(dbus_query, revision_moves_on_replace)
 
 /* dq_client, replaced by a version that may only send Ping. */
 static const char hello_denied[] =
-	"abi <abi/3.0>,\n"
 	"profile dq_client {\n"
 	"  file,\n"
 	"  dbus send bus=session member=Ping,\n"
@@ -846,7 +844,6 @@ TEST_F(dbus_query, stack_across_namespaces)
 #define RACE_LOADS 16
 
 static const char hello_allowed[] =
-	"abi <abi/3.0>,\n"
 	"profile dq_client {\n"
 	"  file,\n"
 	"  dbus send bus=session member=Hello,\n"

@@ -21,14 +21,12 @@
 #define RULES "  file,\n  network,\n  capability,\n  signal,\n"
 
 static const char policy[] =
-	"abi <abi/3.0>,\n"
 	"profile " PROFILE_A " {\n" RULES
 	"  change_profile -> " PROFILE_B ",\n"
 	"}\n"
 	"profile " PROFILE_B " {\n" RULES "}\n";
 
 static const char policy_a_complain[] =
-	"abi <abi/3.0>,\n"
 	"profile " PROFILE_A " flags=(complain) {\n" RULES "}\n";
 
 /**

@@ -34,7 +34,6 @@
 #define DBUS_ALL (DBUS_MSG | DBUS_EAVESDROP | DBUS_BIND)
 
 static const char policy[] =
-	"abi <abi/3.0>,\n"
 	"profile sq_all { dbus, }\n"
 	"profile sq_deny { deny dbus, }\n"
 	"profile sq_audit { audit dbus, }\n"
