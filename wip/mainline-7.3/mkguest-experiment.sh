@@ -10,7 +10,7 @@ tar -C $R -xf $TOP/build/guest-root-sid.tar
 mkdir -p $R/rig $R/selftests/apparmor $R/samples/apparmor
 cp $TOP/rig/guest/* $R/rig/; rm -f $R/rig/*.c
 cp $B/dbus-svc $B/dbus-ping $B/audit-tail $R/rig/
-sed -i 's|^abi <abi/3.0>,|abi <abi/5.0>,|' $R/rig/e2e.profile
+python3 -c "import sys; p=sys.argv[1]; s=open(p).read().replace('abi <abi/3.0>,','abi <abi/5.0>,'); open(p,'w').write(s)" $R/rig/e2e.profile
 find $B/selftests -maxdepth 1 -type f -perm -u+x -exec cp {} $R/selftests/apparmor/ \;
 cp $B/samples/* $R/samples/apparmor/
 python3 -c "import sys; s=open(sys.argv[1]).read(); s=s.replace('/bin/busybox --install -s /bin\n','/bin/busybox --install -s /usr/local/bin\n').replace('export PATH=/bin:/sbin:/usr/bin:/usr/sbin\n','export PATH=/bin:/sbin:/usr/bin:/usr/sbin:/usr/local/bin\n').replace('reboot -f\n','busybox reboot -f\n'); open(sys.argv[2],'w').write(s)" $TOP/rig/guest/init $R/init
