@@ -29,7 +29,7 @@ export:
 	@scripts/export.sh
 
 series-check:
-	@scripts/check-series.sh build/check/tree
+	@scripts/check-series.sh
 
 kernel: tree
 	@scripts/build-kernel.sh

@@ -10,18 +10,18 @@ step 1/5 "kernel tree and kernel (first build ~7 min)"
 "$TOP/scripts/build-kernel.sh"
 
 step 2/5 "compiling the benchmark policies on the host"
-rm -rf "$BUILD/bench"
-mkdir -p "$BUILD/bench"
-python3 "$TOP/scripts/gen-bench-policy.py" "$BUILD/bench/src"
-for f in "$BUILD"/bench/src/*.sd; do
+rm -rf "$BB/bench"
+mkdir -p "$BB/bench"
+python3 "$TOP/scripts/gen-bench-policy.py" "$BB/bench/src"
+for f in "$BB"/bench/src/*.sd; do
 	apparmor_parser -S -q --policy-features /etc/apparmor.d/abi/3.0 \
 		--kernel-features /etc/apparmor.d/abi/3.0 "$f" \
-		>"$BUILD/bench/$(basename "${f%.sd}").bin" 2>>"$LOGS/bench-policy.log" ||
+		>"$BB/bench/$(basename "${f%.sd}").bin" 2>>"$LOGS/bench-policy.log" ||
 		{ tail -n 20 "$LOGS/bench-policy.log"; die "cannot compile $f"; }
 done
 
 step 3/5 "building the initramfs"
-"$TOP/scripts/build-dbus.sh"
+[ "$GUEST_SUITE" = host ] && "$TOP/scripts/build-dbus.sh"
 "$TOP/scripts/build-initramfs.sh"
 
 step 4/5 "running the benchmark under QEMU -icount (~5 min)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# boot.sh JOB [CONSOLE_LOG]: boot build/bzImage with build/initramfs.cpio.gz
+# boot.sh JOB [CONSOLE_LOG]: boot build/BASE/bzImage with its initramfs
 # under QEMU (TCG) and run JOB (check, run or bench) in the guest. The
-# console goes to CONSOLE_LOG (default build/logs/console-JOB.log); with
+# console goes to CONSOLE_LOG (default build/BASE/logs/console-JOB.log); with
 # SHOW=1 it is also shown as it comes.
 source "$(dirname "$0")/lib.sh"
 
@@ -13,8 +13,8 @@ need_pkgs qemu-system-x86
 accel="-accel tcg"
 [ -n "${QEMU_ICOUNT:-}" ] && accel="$accel -icount shift=0,sleep=off"
 
-cmd=(qemu-system-x86_64 $accel -m ${MEM:-1024} -smp ${SMP:-1} -nographic -no-reboot
-	-kernel "${KERNEL:-$BUILD/bzImage}" -initrd "$BUILD/initramfs.cpio.gz"
+cmd=(qemu-system-x86_64 $accel -m ${MEM:-$GUEST_MEM} -smp ${SMP:-1} -nographic -no-reboot
+	-kernel "${KERNEL:-$BB/bzImage}" -initrd "$BB/initramfs.cpio.gz"
 	-append "console=ttyS0 panic=-1 oops=panic rig=$job ${APPEND:-}")
 : >"$log"
 if [ "${SHOW:-0}" = 1 ]; then

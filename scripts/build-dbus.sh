@@ -38,5 +38,5 @@ fi
 run_logged "$LOGS/dbus-build.log" make -C "$src/dbus" -j"$(nproc)"
 run_logged "$LOGS/dbus-build.log" make -C "$src/bus" -j"$(nproc)" dbus-daemon \
 	CPPFLAGS="-isystem $obj/usr/include"
-cp "$src/bus/.libs/dbus-daemon" "$BUILD/dbus-daemon-aa"
-echo "patched dbus-daemon: build/dbus-daemon-aa ($version + patches/dbus)"
+cp "$src/bus/.libs/dbus-daemon" "$BB/dbus-daemon-aa"
+echo "patched dbus-daemon: ${BB#$TOP/}/dbus-daemon-aa ($version + patches/dbus)"

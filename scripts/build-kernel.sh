@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the minimal test kernel from build/tree (or $SRC) into build/obj
-# (or $KOBJ) and copy the image to build/bzImage.
+# Build the minimal test kernel from build/BASE/tree (or $SRC) into
+# build/BASE/obj (or $KOBJ) and copy the image to build/BASE/bzImage.
 source "$(dirname "$0")/lib.sh"
 
 src=${SRC:-$TREE}
@@ -35,7 +35,7 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.frag-sum" 2>/dev/null)" != "$sum" 
 fi
 run_logged "$LOGS/kernel-build-$(basename "$obj").log" mk bzImage
 if [ -z "${KOBJ:-}" ]; then
-	cp "$obj/arch/x86/boot/bzImage" "$BUILD/bzImage"
+	cp "$obj/arch/x86/boot/bzImage" "$BB/bzImage"
 fi
 [ -n "${KOUT:-}" ] && cp "$obj/arch/x86/boot/bzImage" "$KOUT"
 true

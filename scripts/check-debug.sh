@@ -5,18 +5,18 @@
 # kmemleak and failslab; any report fails the run.
 source "$(dirname "$0")/lib.sh"
 
-export KOBJ=$BUILD/debug-obj
+export KOBJ=$BB/debug-obj
 t0=$(date +%s)
 need_pkgs $HOST_PKGS
 step 1/4 "debug kernel: KASAN, UBSAN, lockdep, kmemleak, failslab (first build ~15 min)"
 "$TOP/scripts/tree.sh"
-EXTRA_CONFIG=$TOP/rig/debug.config KOUT=$BUILD/bzImage-debug "$TOP/scripts/build-kernel.sh"
+EXTRA_CONFIG=$TOP/rig/debug.config KOUT=$BB/bzImage-debug "$TOP/scripts/build-kernel.sh"
 step 2/4 "patched dbus-daemon and initramfs"
 "$TOP/scripts/build-dbus.sh"
 "$TOP/scripts/build-initramfs.sh"
 step 3/4 "booting the debug kernel: check suite, fuzzing, races, fault injection (~15 min)"
 # A guest that does not finish is counted by tap-summary.py (no "RIG: done").
-KERNEL=$BUILD/bzImage-debug MEM=2048 SMP=2 TIMEOUT=3000 APPEND="kmemleak=on" \
+KERNEL=$BB/bzImage-debug MEM=2048 SMP=2 TIMEOUT=3000 APPEND="kmemleak=on" \
 	"$TOP/scripts/boot.sh" debug "$LOGS/console-debug.log" ||
 	tail -n 30 "$LOGS/console-debug.log"
 step 4/4 "results"

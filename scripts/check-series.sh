@@ -8,7 +8,7 @@
 # Prints one "ok"/"not ok" line per check; exits non-zero on any failure.
 source "$(dirname "$0")/lib.sh"
 
-dir=$1
+dir=${1:-$BB/check/tree}
 fail=0
 [ -d "$TREE/.git" ] || "$TOP/scripts/tree.sh"
 
@@ -22,22 +22,26 @@ else
 	exit 1
 fi
 
-# Top-level copies against the applied series.
+# Top-level copies against the applied series (the mirrored series only).
 added=$(git -C "$dir" diff --name-only --diff-filter=A base..HEAD -- $MIRROR_DIRS)
 bad=0
-for f in $added; do
-	if ! cmp -s "$dir/$f" "$TOP/$f"; then
-		echo "# differs from the series: $f"
-		bad=1
-	fi
-done
-for d in $MIRROR_DIRS; do
-	[ -d "$TOP/$d" ] || continue
-	(cd "$TOP" && find "$d" -type f) | while read -r f; do
-		echo "$added" | grep -qx "$f" || echo "# not added by the series: $f"
+if [ "$SERIES_MIRRORED" = 1 ]; then
+	for f in $added; do
+		if ! cmp -s "$dir/$f" "$TOP/$f"; then
+			echo "# differs from the series: $f"
+			bad=1
+		fi
 	done
-done | grep . && bad=1
-if [ $bad = 0 ]; then
+	for d in $MIRROR_DIRS; do
+		[ -d "$TOP/$d" ] || continue
+		(cd "$TOP" && find "$d" -type f) | while read -r f; do
+			echo "$added" | grep -qx "$f" || echo "# not added by the series: $f"
+		done
+	done | grep . && bad=1
+fi
+if [ "$SERIES_MIRRORED" != 1 ]; then
+	echo "ok top-level copies: $SERIES_DIR is not mirrored # SKIP"
+elif [ $bad = 0 ]; then
 	echo "ok top-level copies match the series ($(echo "$added" | grep -c .) files)"
 else
 	echo "not ok top-level copies differ from the series (run 'make export')"
@@ -65,7 +69,7 @@ while read -r p; do
 	case "$p" in ''|'#'*) continue ;; esac
 	# Debian's python3 has the ply and git modules spdxcheck.py needs.
 	out=$(cd "$dir" && PATH=/usr/bin:/bin:$PATH ./scripts/checkpatch.pl --strict --no-summary --terse \
-		"$TOP/patches/$p" 2>&1) || true
+		"$SERIES/$p" 2>&1) || true
 	if [ -z "$out" ]; then
 		echo "ok checkpatch --strict: $p"
 	else
@@ -73,5 +77,5 @@ while read -r p; do
 		echo "$out" | sed 's/^/# /'
 		fail=1
 	fi
-done <"$TOP/patches/series"
+done <"$SERIES/series"
 exit $fail

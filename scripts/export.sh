@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Export build/tree (base..HEAD) back to patches/ and refresh the top-level
-# copies of every file the series adds.
+# Export build/BASE/tree (base..HEAD) back to the base's series directory
+# and, for the mirrored series, refresh the top-level copies of every file
+# the series adds.
 source "$(dirname "$0")/lib.sh"
 
 cd "$TREE"
 [ -n "$(git status --porcelain --untracked-files=no)" ] &&
 	die "uncommitted changes in $TREE; commit them first"
 
-cover=$TOP/patches/0000-cover-letter.patch
+cover=$SERIES/0000-cover-letter.patch
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -32,9 +33,13 @@ open(sys.argv[2], 'w').write(new)
 PY
 fi
 
-rm -f "$TOP"/patches/*.patch
-cp "$tmp"/*.patch "$TOP/patches/"
-(cd "$TOP/patches" && ls [0-9]*.patch | grep -v '^0000-' >series)
+rm -f "$SERIES"/*.patch
+cp "$tmp"/*.patch "$SERIES/"
+(cd "$SERIES" && ls [0-9]*.patch | grep -v '^0000-' >series)
+if [ "$SERIES_MIRRORED" != 1 ]; then
+	echo "exported $(wc -l <"$SERIES/series") patches to $SERIES_DIR/"
+	exit 0
+fi
 
 # Top-level copies: files the series adds under the mirrored directories.
 for d in $MIRROR_DIRS; do
@@ -46,4 +51,4 @@ git diff --name-only --diff-filter=A base..HEAD -- $MIRROR_DIRS | while read -r 
 done
 find "$TOP/security" "$TOP/include" "$TOP/tools" "$TOP/Documentation" "$TOP/samples" \
 	-depth -type d -empty -delete 2>/dev/null || true
-echo "exported $(wc -l <"$TOP/patches/series") patches to patches/"
+echo "exported $(wc -l <"$SERIES/series") patches to $SERIES_DIR/"

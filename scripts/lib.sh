@@ -5,13 +5,16 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-BASE_PKG=linux-source-6.12
-# The point release the series was made on; other versions are tried but warned about.
-BASE_VERSION=6.12.117-1~deb12u1
-BASE_DIR=$BUILD/base/linux-source-6.12
-TREE=$BUILD/tree
-OBJ=$BUILD/obj
-LOGS=$BUILD/logs
+# The kernel base to work on: a file in rig/bases/ says everything about it.
+BASE=${BASE:-6.12}
+[ -f "$TOP/rig/bases/$BASE" ] || { echo "error: no base $BASE in rig/bases/" >&2; exit 1; }
+source "$TOP/rig/bases/$BASE"
+# Everything built for this base lives under BB.
+BB=$BUILD/$BASE
+TREE=$BB/tree
+OBJ=$BB/obj
+LOGS=$BB/logs
+SERIES=$TOP/$SERIES_DIR
 GIT_IDENT_NAME="D-Bus Mediation Team"
 GIT_IDENT_EMAIL="apparmor-dbus@example.org"
 # Stable dates keep exported patches byte-identical across exports.
@@ -23,7 +26,7 @@ SERIES_VERSION=v2
 # Directories whose added files are mirrored at the top level of the repo.
 MIRROR_DIRS="security/apparmor include/uapi/linux tools/testing/selftests/apparmor Documentation samples/apparmor"
 
-mkdir -p "$BUILD" "$LOGS"
+mkdir -p "$BUILD" "$BB" "$LOGS"
 
 step() { printf '[%s] %s\n' "$1" "$2"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
