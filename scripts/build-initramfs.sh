@@ -54,14 +54,14 @@ if [ "$GUEST_SUITE" = host ]; then
 	printf 'root:x:0:\nmessagebus:x:101:\n' >"$root/etc/group"
 	# Empty on purpose: the guest compiles against the running kernel's features.
 	cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
-	# The dbus-daemon built with patches/dbus, next to the stock one.
-	[ -f "$BB/dbus-daemon-aa" ] && cp "$BB/dbus-daemon-aa" "$root/usr/bin/dbus-daemon-aa"
 else
 	"$TOP/scripts/build-guest-root.sh" "$GUEST_SUITE"
 	tar -C "$root" -xf "$BUILD/guest-root-$GUEST_SUITE.tar"
 	cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
 fi
 mkdir -p "$root"/{proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor}
+# The dbus-daemon built with patches/dbus, next to the stock one.
+[ -f "$BB/dbus-daemon-aa" ] && cp "$BB/dbus-daemon-aa" "$root/usr/bin/dbus-daemon-aa"
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
 cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/audit-tail "$tools"/fuzz-query \
