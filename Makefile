@@ -3,13 +3,14 @@
 # See README.md. Everything built lands in build/.
 
 
-.PHONY: all run check check-debug bench tree tree-reset export series-check kernel initramfs boot clean help
+.PHONY: all run check check-all check-debug bench tree tree-reset export series-check kernel initramfs boot clean help
 
 all: help
 
 help:
 	@echo "make run           boot the patched kernel and show dbus-daemon mediation"
 	@echo "make check         every test: series checks, per-patch builds, guest tests"
+	@echo "make check-all     make check on every base in rig/bases/ (6.12, 7.3 in progress)"
 	@echo "make bench         benchmark the query paths (writes docs/benchmark.*)"
 	@echo "make check-debug   KASAN/UBSAN/lockdep/kmemleak kernel: suite, fuzzing, races, failslab"
 	@echo "make tree          build/tree: base + one git commit per patch"
@@ -43,6 +44,9 @@ run:
 
 check:
 	@scripts/check.sh
+
+check-all:
+	@scripts/check-all.sh
 
 bench:
 	@scripts/bench.sh
