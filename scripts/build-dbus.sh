@@ -15,19 +15,13 @@ if [ "$GUEST_SUITE" != host ]; then
 		libapparmor-dev pkg-config
 	suite=${DBUS_SOURCE%%:*} version=${DBUS_SOURCE#*:}
 	dir=$BUILD/dbus-$version
-	apt=$BUILD/apt-$suite-src
 	sum=$(cat "$TOP"/patches/dbus/*.patch | sha256sum | cut -c1-16)
 	if [ "$(cat "$dir/patched.sum" 2>/dev/null)" != "$sum" ]; then
-		opts=(-o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-			-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
-			-o Acquire::Check-Valid-Until=false)
-		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-		echo "deb-src http://deb.debian.org/debian $suite main" >"$apt/sources.list"
-		run_logged "$LOGS/dbus-source.log" apt-get "${opts[@]}" update
+		apt_private "$suite-src" "deb-src http://deb.debian.org/debian $suite main"
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		(cd "$dir" && run_logged "$LOGS/dbus-source.log" \
-			apt-get "${opts[@]}" source --download-only "dbus=$version")
+			apt-get "${APT_OPTS[@]}" source --download-only "dbus=$version")
 		run_logged "$LOGS/dbus-source.log" dpkg-source -x --no-check "$dir"/dbus_"$version".dsc "$dir/src"
 		while read -r p; do
 			run_logged "$LOGS/dbus-patch.log" patch -d "$dir/src" -p1 -i "$TOP/patches/dbus/$p"

@@ -62,6 +62,19 @@ need_pkgs() {
 		$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# apt_private NAME LINE: an apt configuration of its own in build/apt-NAME
+# whose only source is LINE, for a suite the host must not install from;
+# sets APT_OPTS for apt-get and fetches the package lists.
+apt_private() {
+	local dir=$BUILD/apt-$1
+	APT_OPTS=(-o Dir::Etc::sourcelist="$dir/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+		-o Acquire::Check-Valid-Until=false)
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	echo "$2" >"$dir/sources.list"
+	run_logged "$LOGS/apt-$1.log" apt-get "${APT_OPTS[@]}" update
+}
+
 HOST_PKGS="bc bison flex libelf-dev libssl-dev cpio xz-utils gcc make git perl python3 \
 	qemu-system-x86 busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev \
 	libapparmor-dev python3-libapparmor python3-ply python3-git kmod rsync"

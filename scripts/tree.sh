@@ -35,16 +35,12 @@ base_tarball() {
 		return
 	fi
 	local apt=$BUILD/apt-$BASE_SUITE deb
-	local opts=(-o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
-		-o Acquire::Check-Valid-Until=false)
 	if [ ! -s "$apt/$BASE_PKG.tar.xz" ]; then
-		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-		echo "deb http://deb.debian.org/debian $BASE_SUITE main" >"$apt/sources.list"
-		run_logged "$LOGS/apt-base.log" apt-get "${opts[@]}" update
+		apt_private "$BASE_SUITE" "deb http://deb.debian.org/debian $BASE_SUITE main" >&2
 		(cd "$apt" && run_logged "$LOGS/apt-base.log" \
-			apt-get "${opts[@]}" download "$BASE_PKG=$BASE_VERSION") ||
-		(cd "$apt" && run_logged "$LOGS/apt-base.log" apt-get "${opts[@]}" download "$BASE_PKG") >&2
+			apt-get "${APT_OPTS[@]}" download "$BASE_PKG=$BASE_VERSION") ||
+		(cd "$apt" && run_logged "$LOGS/apt-base.log" \
+			apt-get "${APT_OPTS[@]}" download "$BASE_PKG") >&2
 		deb=$(ls "$apt"/"${BASE_PKG}"_*.deb | tail -n 1)
 		dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$BASE_PKG.tar.xz" >"$apt/$BASE_PKG.tar.xz.tmp"
 		mv "$apt/$BASE_PKG.tar.xz.tmp" "$apt/$BASE_PKG.tar.xz"
