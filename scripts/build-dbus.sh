@@ -31,8 +31,11 @@ if [ "$GUEST_SUITE" != host ]; then
 	[ -f "$obj/usr/include/linux/apparmor.h" ] ||
 		run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$obj" ARCH=x86_64 headers_install
 	rm -rf "$BB/dbus-build"
-	CFLAGS="-isystem $obj/usr/include" run_logged "$LOGS/dbus-configure.log" \
-		meson setup "$BB/dbus-build" "$dir/src" -Dapparmor=enabled -Dlibaudit=enabled \
+	# Optimised as Debian builds it (buildtype plain, -O2), so that the
+	# benchmark compares like with like.
+	CFLAGS="-O2 -g -isystem $obj/usr/include" run_logged "$LOGS/dbus-configure.log" \
+		meson setup "$BB/dbus-build" "$dir/src" --buildtype=plain \
+		-Dapparmor=enabled -Dlibaudit=enabled \
 		-Dsystemd=disabled -Dx11_autolaunch=disabled -Dselinux=disabled \
 		-Ddoxygen_docs=disabled -Dxml_docs=disabled -Dducktype_docs=disabled \
 		-Dmodular_tests=disabled -Dtools=false
