@@ -52,13 +52,12 @@ if [ "$GUEST_SUITE" = host ]; then
 	cp -r /etc/apparmor.d/abi "$root/etc/apparmor.d/"
 	printf 'root:x:0:0:root:/root:/bin/sh\nmessagebus:x:100:101::/run:/bin/false\n' >"$root/etc/passwd"
 	printf 'root:x:0:\nmessagebus:x:101:\n' >"$root/etc/group"
-	# Empty on purpose: the guest compiles against the running kernel's features.
-	cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
 else
 	"$TOP/scripts/build-guest-root.sh" "$GUEST_SUITE"
 	tar -C "$root" -xf "$BUILD/guest-root-$GUEST_SUITE.tar"
-	cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
 fi
+# Empty on purpose: the guest compiles against the running kernel's features.
+cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
 mkdir -p "$root"/{proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor}
 # The dbus-daemon built with patches/dbus, next to the stock one.
 [ -f "$BB/dbus-daemon-aa" ] && cp "$BB/dbus-daemon-aa" "$root/usr/bin/dbus-daemon-aa"
