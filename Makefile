@@ -10,7 +10,7 @@ all: help
 help:
 	@echo "make run           boot the patched kernel and show dbus-daemon mediation"
 	@echo "make check         every test: series checks, per-patch builds, guest tests"
-	@echo "make check-all     make check on every base in rig/bases/ (6.12, 7.3 in progress)"
+	@echo "make check-all     make check on every base in rig/bases/ (7.3, 6.12)"
 	@echo "make bench         benchmark the query paths (writes docs/benchmark.*)"
 	@echo "make check-debug   KASAN/UBSAN/lockdep/kmemleak kernel: suite, fuzzing, races, failslab"
 	@echo "make tree          build/tree: base + one git commit per patch"

@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 git format-patch -q --zero-commit --no-signature --cover-letter \
-	--subject-prefix="PATCH $SERIES_VERSION" --base=base -o "$tmp" base..HEAD
+	--subject-prefix="$SUBJECT_PREFIX" --base=base -o "$tmp" base..HEAD
 
 # Keep the hand-written subject and blurb of the cover letter.
 if [ -f "$cover" ]; then
@@ -36,7 +36,7 @@ fi
 rm -f "$SERIES"/*.patch
 cp "$tmp"/*.patch "$SERIES/"
 (cd "$SERIES" && ls [0-9]*.patch | grep -v '^0000-' >series)
-if [ "$SERIES_MIRRORED" != 1 ]; then
+if [ "$SERIES_MIRROR" != mirror ]; then
 	echo "exported $(wc -l <"$SERIES/series") patches to $SERIES_DIR/"
 	exit 0
 fi

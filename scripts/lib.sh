@@ -6,7 +6,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 # The kernel base to work on: a file in rig/bases/ says everything about it.
-BASE=${BASE:-6.12}
+BASE=${BASE:-7.3}
 [ -f "$TOP/rig/bases/$BASE" ] || { echo "error: no base $BASE in rig/bases/" >&2; exit 1; }
 source "$TOP/rig/bases/$BASE"
 # Everything built for this base lives under BB.
@@ -21,8 +21,6 @@ GIT_IDENT_EMAIL="apparmor-dbus@example.org"
 export GIT_AUTHOR_NAME="$GIT_IDENT_NAME" GIT_AUTHOR_EMAIL="$GIT_IDENT_EMAIL"
 export GIT_COMMITTER_NAME="$GIT_IDENT_NAME" GIT_COMMITTER_EMAIL="$GIT_IDENT_EMAIL"
 export GIT_COMMITTER_DATE="2026-11-26T12:00:00+00:00"
-# Version of the series in the patch subjects.
-SERIES_VERSION=v2
 # Directories whose added files are mirrored at the top level of the repo.
 MIRROR_DIRS="security/apparmor include/uapi/linux tools/testing/selftests/apparmor Documentation samples/apparmor"
 

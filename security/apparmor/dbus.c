@@ -340,8 +340,7 @@ static bool profile_dbus_perms(struct aa_profile *profile,
 			       const struct aa_dbus_side *side,
 			       struct aa_perms *perms)
 {
-	struct aa_ruleset *rules = list_first_entry(&profile->rules,
-						    typeof(*rules), list);
+	struct aa_ruleset *rules = profile->label.rules[0];
 	aa_state_t state;
 
 	if (profile_unconfined(profile))
@@ -349,7 +348,11 @@ static bool profile_dbus_perms(struct aa_profile *profile,
 	*perms = (struct aa_perms) { };
 	if (rules->policy->dfa) {
 		state = RULE_MEDIATES(rules, AA_CLASS_DBUS);
-		if (!state)
+		/*
+		 * Policy written for an abi without v9 network rules says
+		 * nothing about dbus here, as the label query decides.
+		 */
+		if (!state || !RULE_MEDIATES_v9NET(rules))
 			return false;
 		state = aa_dbus_match_fields(rules->policy->dfa, state, q,
 					     side->fields, side->nfields);

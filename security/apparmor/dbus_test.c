@@ -25,7 +25,7 @@
 #include "include/match.h"
 #include "include/policy_ns.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 static char dbus_test_dfa_src[] __aligned(8) = {
 #include "dbus_test_dfa.in"
