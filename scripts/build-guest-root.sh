@@ -5,13 +5,34 @@
 # apparmor (parser and aa-exec), dbus-daemon, dbus-send, dbus-broker and
 # busybox, from Debian's packages of that release, not the host's.
 # Made once per suite; the package versions land in
-# build/guest-root-SUITE.versions.
+# build/guest-root-SUITE.versions, the headers of its libapparmor's log
+# parser in build/guest-root-SUITE.include/.
 source "$(dirname "$0")/lib.sh"
 
 suite=${1:?usage: build-guest-root.sh SUITE}
 out=$BUILD/guest-root-$suite.tar
 versions=$BUILD/guest-root-$suite.versions
-[ -s "$out" ] && [ -s "$versions" ] && exit 0
+include=$BUILD/guest-root-$suite.include
+
+# guest_headers: the aalogparse.h of the root's libapparmor, from the
+# libapparmor-dev of the same version, for the host-built log checker.
+guest_headers() {
+	local ver
+	ver=$(awk '$1 == "libapparmor1" {print $2}' "$versions")
+	apt_private "$suite" "deb http://deb.debian.org/debian $suite main"
+	rm -rf "$include" "$include.tmp"
+	mkdir -p "$include.tmp"
+	(cd "$include.tmp" && run_logged "$LOGS/guest-headers-$suite.log" \
+		apt-get "${APT_OPTS[@]}" download "libapparmor-dev=$ver")
+	dpkg-deb -x "$include.tmp"/libapparmor-dev_*.deb "$include.tmp/root"
+	mv "$include.tmp/root/usr/include/aalogparse" "$include"
+	rm -rf "$include.tmp"
+}
+
+if [ -s "$out" ] && [ -s "$versions" ]; then
+	[ -f "$include/aalogparse.h" ] || guest_headers
+	exit 0
+fi
 
 need_pkgs mmdebstrap
 step "guest" "building a Debian $suite root with mmdebstrap (~40 s)"
@@ -25,4 +46,5 @@ tar -xOf "$out.tmp" ./var/lib/dpkg/status |
 	awk '/^Package: /{p=$2} /^Version: /{print p, $2}' |
 	grep -E '^(apparmor|libapparmor1|dbus-daemon|dbus-broker|busybox|libc6) ' >"$versions"
 mv "$out.tmp" "$out"
+guest_headers
 sed 's/^/  /' "$versions"

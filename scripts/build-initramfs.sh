@@ -34,6 +34,16 @@ for tool in dbus-svc dbus-ping; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
 		-o "$tools/$tool" "$TOP/rig/guest/$tool.c" $(pkg-config --cflags --libs dbus-1)
 done
+# The audit record checker reads records with the guest release's own
+# libapparmor, so it is built against that release's aalogparse.h.
+if [ "$GUEST_SUITE" = host ]; then
+	aainc=/usr/include/aalogparse
+else
+	"$TOP/scripts/build-guest-root.sh" "$GUEST_SUITE"
+	aainc=$BUILD/guest-root-$GUEST_SUITE.include
+fi
+run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$aainc" \
+	-o "$tools/parse-records" "$TOP/rig/guest/parse-records.c" -ldl
 for tool in audit-tail fuzz-query race-query failslab-query; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -pthread \
 		-isystem "$obj/usr/include" -I "$sel" \
@@ -64,7 +74,7 @@ mkdir -p "$root"/{proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor}
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
 cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/audit-tail "$tools"/fuzz-query \
-	"$tools"/race-query "$tools"/failslab-query "$root/rig/"
+	"$tools"/race-query "$tools"/failslab-query "$tools"/parse-records "$root/rig/"
 # The rig's profiles are written for abi/3.0; compile them for the newest
 # abi the guest's parser ships, as the selftests do with theirs.
 abi=$(ls "$root/etc/apparmor.d/abi" | grep -E '^[0-9]+\.[0-9]+$' | sort -V | tail -n 1)
@@ -78,12 +88,13 @@ find "$BB/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/selftests
 cp "$tools"/samples/* "$root/samples/apparmor/" 2>/dev/null || true
 
 if [ "$GUEST_SUITE" = host ]; then
-	# Shared libraries of every dynamic binary, at their host paths.
+	# Shared libraries of every dynamic binary, at their host paths, and
+	# libapparmor, which parse-records opens at run time.
 	for f in "$root"/sbin/* "$root"/usr/bin/* "$root"/rig/* "$root"/selftests/apparmor/* \
 		 "$root"/samples/apparmor/*; do
 		[ -f "$f" ] || continue
 		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' || true
-	done | sort -u | while read -r lib; do
+	done | { cat; ls /lib/x86_64-linux-gnu/libapparmor.so.1*; } | sort -u | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done

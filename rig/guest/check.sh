@@ -18,7 +18,8 @@ for t in "$@"; do
 	args=$(echo "$t" | sed -n 's/^[^:]*://p' | tr ':' ' ')
 	name="${prog##*/}${args:+ $args}"
 	echo "# selftests: apparmor: $name"
-	( cd /tmp && timeout ${TEST_TIMEOUT:-300} $prog $args 2>&1; echo "exit=$?" >/tmp/rc ) | sed 's/^/# /'
+	( cd /tmp && timeout ${TEST_TIMEOUT:-300} $prog $args 2>&1; echo "exit=$?" >/tmp/rc ) |
+		tee -a /tmp/tests.log | sed 's/^/# /'
 	rc=$(sed -n 's/exit=//p' /tmp/rc)
 	case $rc in
 	0) echo "ok $n selftests: apparmor: $name" ;;
@@ -26,3 +27,10 @@ for t in "$@"; do
 	*) echo "not ok $n selftests: apparmor: $name # exit=$rc" ;;
 	esac
 done
+
+# The kernel records the tests captured, read back by this release's
+# libapparmor; scripts/check-audit-records.py compares the fields.
+if [ -x /rig/parse-records ]; then
+	echo "# parsed-with: libapparmor1 $(dpkg-query -W -f='${Version}' libapparmor1 2>/dev/null || echo host)"
+	/rig/parse-records /tmp/tests.log | sed 's/^/# /'
+fi
