@@ -12,7 +12,7 @@ help:
 	@echo "make check         every test on every base (7.3, then 6.12): series checks,"
 	@echo "                   per-patch builds, guest tests; a summary per base and in total"
 	@echo "make check BASE=B  the same on one base (B: a file in rig/bases/)"
-	@echo "make bench         benchmark the query paths (writes docs/benchmark.*)"
+	@echo "make bench         benchmark the query paths on every base (docs/benchmark-BASE.md)"
 	@echo "make check-debug   KASAN/UBSAN/lockdep/kmemleak kernel: suite, fuzzing, races, failslab"
 	@echo "make tree          build/tree: base + one git commit per patch"
 	@echo "make tree-reset    recreate build/tree from patches/ (drops work in it)"
@@ -49,8 +49,10 @@ check:
 
 check-all: check
 
+# Every base, mainline first; "make bench BASE=6.12" runs one base.
 bench:
-	@scripts/bench.sh
+	@for b in $(if $(BASE),$(BASE),$$(ls rig/bases | sort -rV)); do \
+		echo "==== bench on base $$b"; BASE=$$b scripts/bench.sh || exit 1; done
 
 check-debug:
 	@scripts/check-debug.sh

@@ -8,12 +8,16 @@
   wide.sd        profiles whose rules accept any path, interface and
                  member, so a long query is walked to its end
 
-scripts/bench.sh compiles them on the host with apparmor_parser and the
-guest loads the binaries."""
+Usage: gen-bench-policy.py DIR ABI MAX_RULES. ABI is the policy abi the
+guest's parser compiles for (5.0 on 7.3, where the kernel mediates dbus
+only for policy with v9 network rules); MAX_RULES ends the rules axis
+(20,000 where the parser has 32-bit DFA states, 2,500 where it has not).
+scripts/bench.sh compiles them with the guest release's apparmor_parser
+and the guest loads the binaries."""
 import os
 import sys
 
-ABI = 'abi <abi/3.0>,\n'
+ABI = None
 MSG = ('path=/org/example/Bench interface=org.example.Bench member=Ping')
 
 
@@ -21,14 +25,17 @@ def rules(n):
     client = ['  dbus send bus=session %s peer=(name=org.example.Bench label=bench_service),' % MSG]
     service = ['  dbus receive bus=session %s peer=(label=bench_client),' % MSG]
     for i in range(n - 1):
-        # Distinct members on shared objects keep the DFA within the
-        # 16-bit state tables of apparmor_parser 3.0.
+        # Scattered member names, as real interfaces have, so that the
+        # DFA grows with the rules (about eight states a rule) instead of
+        # folding a counter into a few states: 2,500 rules stay within
+        # 16-bit state tables, 20,000 need 32-bit ones.
+        member = 'M%08x' % ((i * 2654435761) & 0xffffffff)
         client.append('  dbus send bus=session path=/org/example/Obj%d '
-                      'interface=org.example.Iface member=Method%d '
-                      'peer=(name=org.example.Svc label=bench_service),' % (i % 10, i))
+                      'interface=org.example.Iface member=%s '
+                      'peer=(name=org.example.Svc label=bench_service),' % (i % 10, member))
         service.append('  dbus receive bus=session path=/org/example/Obj%d '
-                       'interface=org.example.Iface member=Method%d '
-                       'peer=(label=bench_client),' % (i % 10, i))
+                       'interface=org.example.Iface member=%s '
+                       'peer=(label=bench_client),' % (i % 10, member))
     return (ABI + 'profile bench_client {\n' + '\n'.join(client) + '\n}\n' +
             'profile bench_service {\n' + '\n'.join(service) + '\n}\n')
 
@@ -49,10 +56,17 @@ def wide():
             'peer=(label=bench_wide_client),\n}\n')
 
 
-def main(outdir):
+def rule_points(max_rules):
+    """The rules axis: decades up to 2,500, then the maximum."""
+    return sorted({n for n in (10, 100, 1000, 2500) if n <= max_rules} | {max_rules})
+
+
+def main(outdir, abi, max_rules):
+    global ABI
+    ABI = 'abi <abi/%s>,\n' % abi
     os.makedirs(outdir, exist_ok=True)
     files = {'wide.sd': wide()}
-    for n in (10, 100, 1000, 2500):
+    for n in rule_points(max_rules):
         files['rules-%d.sd' % n] = rules(n)
     for k in (10, 100, 1000):
         files['fillers-%d.sd' % k] = fillers(k)
@@ -62,4 +76,4 @@ def main(outdir):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
