@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 need_pkgs $HOST_PKGS
-step 1/4 "kernel tree: base + patches/series"
+step 1/4 "kernel tree: $BASE_PKG $BASE_VERSION + $SERIES_DIR/series; guest: Debian $GUEST_SUITE"
 "$TOP/scripts/tree.sh"
 step 2/4 "building the kernel (first build ~7 min, then seconds)"
 "$TOP/scripts/build-kernel.sh"
