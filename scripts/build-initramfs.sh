@@ -44,7 +44,7 @@ else
 fi
 run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$aainc" \
 	-o "$tools/parse-records" "$TOP/rig/guest/parse-records.c" -ldl
-for tool in audit-tail fuzz-query race-query failslab-query; do
+for tool in audit-tail fuzz-query race-query failslab-query broker-launch; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -pthread \
 		-isystem "$obj/usr/include" -I "$sel" \
 		-o "$tools/$tool" "$TOP/rig/guest/$tool.c"
@@ -74,7 +74,8 @@ mkdir -p "$root"/{proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor}
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
 cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/audit-tail "$tools"/fuzz-query \
-	"$tools"/race-query "$tools"/failslab-query "$tools"/parse-records "$root/rig/"
+	"$tools"/race-query "$tools"/failslab-query "$tools"/parse-records "$tools"/broker-launch \
+	"$root/rig/"
 # The rig's profiles are written for abi/3.0; compile them for the newest
 # abi the guest's parser ships, as the selftests do with theirs.
 abi=$(ls "$root/etc/apparmor.d/abi" | grep -E '^[0-9]+\.[0-9]+$' | sort -V | tail -n 1)

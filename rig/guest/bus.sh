@@ -4,11 +4,24 @@
 BUS=unix:path=/run/test-bus
 
 # bus_start [CMD...]: run CMD (default dbus-daemon) on /rig/bus.conf;
-# sets bus_pid. Fails if the bus socket does not appear.
+# sets bus_pid. Fails if the bus socket does not appear. A CMD ending in
+# dbus-broker-launch gets the socket and the journal systemd would give it
+# (rig/guest/broker-launch.c; its log lands in /tmp/journal.log), and
+# --audit, so that its AppArmor records go to the audit subsystem as
+# dbus-daemon's do.
 bus_start() {
 	[ $# -gt 0 ] || set -- dbus-daemon
 	rm -f /run/test-bus
-	"$@" --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 &
+	eval "daemon=\${$#}"
+	case ${daemon##*/} in
+	dbus-broker-launch)
+		: >/tmp/journal.log
+		# The launcher connects to the bus it serves, found by address.
+		DBUS_SESSION_BUS_ADDRESS=$BUS /rig/broker-launch /run/test-bus /tmp/journal.log "$@" \
+			--scope user --audit --config-file=/rig/bus.conf >/tmp/bus.log 2>&1 & ;;
+	*)
+		"$@" --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 & ;;
+	esac
 	bus_pid=$!
 	i=0
 	while [ ! -S /run/test-bus ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -7,6 +7,7 @@ tests="$(ls /selftests/apparmor/*_test 2>/dev/null)"
 tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
 [ -x /usr/bin/dbus-daemon-aa ] &&
 	tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa /rig/e2e-dbus.sh:dbus-daemon-aa:fallback"
+[ -x /usr/bin/dbus-broker-launch ] && tests="$tests /rig/e2e-dbus.sh:dbus-broker-launch"
 tests="$tests ${EXTRA_TESTS:-}"
 set -- $tests
 echo "TAP version 13"
