@@ -71,6 +71,12 @@ cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
 mkdir -p "$root"/{proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor}
 # The dbus-daemon built with patches/dbus, next to the stock one.
 [ -f "$BB/dbus-daemon-aa" ] && cp "$BB/dbus-daemon-aa" "$root/usr/bin/dbus-daemon-aa"
+# dbus-broker built with patches/dbus-broker: its launcher starts the
+# broker next to it, so the stock pair in /usr/bin stays as shipped.
+if [ -d "$BB/dbus-broker-aa" ]; then
+	mkdir -p "$root/usr/lib/dbus-broker-aa"
+	cp "$BB"/dbus-broker-aa/* "$root/usr/lib/dbus-broker-aa/"
+fi
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
 cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/audit-tail "$tools"/fuzz-query \

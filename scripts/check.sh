@@ -31,8 +31,9 @@ done
 git -C "$SRC" checkout -q "$tip"
 cp "$KOBJ/arch/x86/boot/bzImage" "$BB/bzImage"
 
-step 3/5 "building the patched dbus-daemon and the initramfs"
+step 3/5 "building the patched dbus-daemon and dbus-broker, and the initramfs"
 "$TOP/scripts/build-dbus.sh"
+"$TOP/scripts/build-dbus-broker.sh"
 "$TOP/scripts/build-initramfs.sh"
 
 step 4/5 "booting the guest: KUnit, kselftests, dbus-daemon end to end (~2 min)"

@@ -8,6 +8,8 @@ tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
 [ -x /usr/bin/dbus-daemon-aa ] &&
 	tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa /rig/e2e-dbus.sh:dbus-daemon-aa:fallback"
 [ -x /usr/bin/dbus-broker-launch ] && tests="$tests /rig/e2e-dbus.sh:dbus-broker-launch"
+aab=/usr/lib/dbus-broker-aa/dbus-broker-launch
+[ -x $aab ] && tests="$tests /rig/e2e-dbus.sh:$aab /rig/e2e-dbus.sh:$aab:fallback"
 tests="$tests ${EXTRA_TESTS:-}"
 set -- $tests
 echo "TAP version 13"

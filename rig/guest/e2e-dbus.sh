@@ -4,7 +4,8 @@
 # kernel about every message; clients run under profiles via aa-exec.
 #   e2e-dbus.sh [DAEMON [fallback]]
 #     DAEMON: dbus-daemon (stock, the default) or dbus-daemon-aa (built
-#     with patches/dbus), or dbus-broker-launch (stock dbus-broker);
+#     with patches/dbus), dbus-broker-launch (stock dbus-broker) or
+#     /usr/lib/dbus-broker-aa/dbus-broker-launch (patches/dbus-broker);
 #     "fallback" runs it under profile e2e_bus, which denies it the .dbus
 #     file, so the patched daemon must use .access.
 . /rig/tap.sh
@@ -99,7 +100,11 @@ user=$(grep "type=1107 .*operation=\"dbus_method_call\".*$USER_MEMBER=\"Forbidde
 # The eavesdrop refusal must come from the eavesdrop permission, whoever logs it.
 eaves=$(grep 'operation="dbus_eavesdrop"' /tmp/audit.log | grep 'DENIED' | grep e2e_client)
 tap_check "the eavesdrop refusal was AppArmor's (dbus_eavesdrop record)" "dbus_eavesdrop" "$eaves"
-if [ "$DAEMON" = dbus-daemon-aa ] && [ "$MODE" != fallback ]; then
+case $DAEMON in
+dbus-daemon-aa|*/dbus-broker-aa/*) PATCHED=yes ;;
+*) PATCHED=no ;;
+esac
+if [ $PATCHED = yes ] && [ "$MODE" != fallback ]; then
 	tap_check "the kernel logged the refusal" "e2e_service" "$kernel"
 	tap_check "the daemon wrote no USER_AVC of its own" "none" "${user:-none}"
 else

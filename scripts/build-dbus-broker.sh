@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build dbus-broker and its launcher with patches/dbus-broker applied into
+# build/BASE/dbus-broker-aa/, from Debian's dbus-broker source (trixie,
+# apt-get source, Debian's own patches applied first) against the uapi
+# headers of the base's tree. The launcher is built for
+# /usr/lib/dbus-broker-aa, so that it starts the patched broker next to
+# it and the stock pair in /usr/bin stays as Debian ships it.
+source "$(dirname "$0")/lib.sh"
+
+obj=${KOBJ:-$OBJ}
+suite=${BROKER_SOURCE%%:*} version=${BROKER_SOURCE#*:}
+dir=$BUILD/dbus-broker-$version
+out=$BB/dbus-broker-aa
+need_pkgs dpkg-dev meson ninja-build pkg-config libexpat1-dev libaudit-dev libcap-ng-dev \
+	libapparmor-dev libsystemd-dev systemd
+
+sum=$(cd "$TOP/patches/dbus-broker" && cat series $(grep -v '^#' series) | sha256sum | cut -c1-16)
+if [ "$(cat "$dir/patched.sum" 2>/dev/null)" != "$sum" ]; then
+	apt_private "$suite-src" "deb-src http://deb.debian.org/debian $suite main"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && run_logged "$LOGS/dbus-broker-source.log" \
+		apt-get "${APT_OPTS[@]}" source --download-only "dbus-broker=$version")
+	# dpkg-source applies Debian's patches (debian/patches/series).
+	run_logged "$LOGS/dbus-broker-source.log" \
+		dpkg-source -x --no-check "$dir/dbus-broker_$version.dsc" "$dir/src"
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		run_logged "$LOGS/dbus-broker-patch.log" \
+			patch -d "$dir/src" -p1 -i "$TOP/patches/dbus-broker/$p"
+	done <"$TOP/patches/dbus-broker/series"
+	echo "$sum" >"$dir/patched.sum"
+fi
+[ -f "$obj/usr/include/linux/apparmor.h" ] ||
+	run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$obj" ARCH=x86_64 headers_install
+rm -rf "$BB/dbus-broker-build" "$out"
+# Optimised as Debian builds it (buildtype plain, -O2).
+CFLAGS="-O2 -g -isystem $obj/usr/include" run_logged "$LOGS/dbus-broker-configure.log" \
+	meson setup "$BB/dbus-broker-build" "$dir/src" --buildtype=plain \
+	--prefix=/usr --bindir=lib/dbus-broker-aa \
+	-Dapparmor=true -Daudit=true -Dlauncher=true -Ddocs=false -Dselinux=false
+run_logged "$LOGS/dbus-broker-build.log" ninja -C "$BB/dbus-broker-build" \
+	src/dbus-broker src/dbus-broker-launch
+mkdir -p "$out"
+cp "$BB/dbus-broker-build/src/dbus-broker" "$BB/dbus-broker-build/src/dbus-broker-launch" "$out/"
+echo "patched dbus-broker: ${BB#$TOP/}/dbus-broker-aa/ ($version from $suite + patches/dbus-broker)"
