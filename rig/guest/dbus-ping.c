@@ -1,25 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dbus-ping ADDRESS COUNT - call org.example.Demo.Allowed on the demo
- * service COUNT times, one call at a time, and print the calls per second
- * as "calls_per_sec=N" (CLOCK_MONOTONIC, i.e. guest time under -icount).
+ * dbus-ping ADDRESS COUNT [MEMBER [INTERFACE]] - call MEMBER (default
+ * Allowed) of INTERFACE (default org.example.Demo; "-" for a call without
+ * an interface, which D-Bus allows) on the demo service COUNT times, one
+ * call at a time, and print the calls per second as "calls_per_sec=N"
+ * (CLOCK_MONOTONIC, i.e. guest time under -icount). A failed call prints
+ * "error NAME: MESSAGE".
  */
 
 #include <dbus/dbus.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int main(int argc, char **argv)
 {
+	const char *member = argc > 3 ? argv[3] : "Allowed";
+	const char *iface = argc > 4 ? argv[4] : "org.example.Demo";
 	struct timespec a, b;
 	DBusConnection *conn;
 	DBusError err;
 	long i, count;
 	double secs;
 
-	if (argc != 3)
+	if (argc < 3 || argc > 5)
 		return 2;
+	if (!strcmp(iface, "-"))
+		iface = NULL;
 	count = atol(argv[2]);
 	dbus_error_init(&err);
 	conn = dbus_connection_open_private(argv[1], &err);
@@ -33,12 +41,12 @@ int main(int argc, char **argv)
 
 		msg = dbus_message_new_method_call("org.example.Demo",
 						   "/org/example/Demo",
-						   "org.example.Demo", "Allowed");
+						   iface, member);
 		reply = dbus_connection_send_with_reply_and_block(conn, msg, -1,
 								  &err);
 		dbus_message_unref(msg);
 		if (!reply) {
-			fprintf(stderr, "call %ld: %s\n", i, err.message);
+			printf("error %s: %s\n", err.name, err.message);
 			return 1;
 		}
 		dbus_message_unref(reply);

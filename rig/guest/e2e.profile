@@ -27,6 +27,12 @@ profile e2e_service {
   dbus bind bus=session name=org.example.Demo,
   dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
        member={Allowed,Quit},
+  # Receive rules see the sender's name (its unique name when it owns
+  # none), as dbus-daemon asks; never the service's own name.
+  dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
+       member=FromUnique peer=(name=:1.*),
+  dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
+       member=FromOwnName peer=(name=org.example.Demo),
 }
 
 # Complain mode: nothing is allowed by rule, everything is let through.
