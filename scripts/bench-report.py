@@ -3,7 +3,8 @@
 """bench-report.py LOG DOCS BASE KERNEL VERSIONS: turn the guest's benchmark
 output into DOCS/benchmark-BASE.md and .png, and print the summary; the
 last line printed is
-"stock/new per message: X.XXx, new/floor: Y.YYx"."""
+"broker patched/stock at 16 names: X.XXx, mediation cost patched broker: Y.Y%"
+(or, without the broker runs, "stock/new per message: ...")."""
 import re
 import sys
 import os
@@ -34,12 +35,35 @@ def parse(path):
 
 
 def e2e(path):
+    """{(family, variant, names): median calls/s} from the E2E lines."""
     runs = {}
     for line in open(path, errors='replace'):
-        m = re.match(r'E2E daemon=(\S+) calls_per_sec=(\d+)', line.strip())
+        m = re.match(r'E2E family=(\S+) variant=(\S+) names=(\d+) calls_per_sec=(\d+)', line.strip())
         if m:
-            runs.setdefault(m.group(1), []).append(int(m.group(2)))
-    return {d: sorted(v)[len(v) // 2] for d, v in runs.items()}
+            key = (m.group(1), m.group(2), int(m.group(3)))
+            runs.setdefault(key, []).append(int(m.group(4)))
+    return {k: sorted(v)[len(v) // 2] for k, v in runs.items()}
+
+
+def e2e_table(calls):
+    """Markdown rows per daemon and name count, and the summary figures."""
+    lines = ['', '## End to end: confined client -> bus -> confined service', '',
+             'Method calls per second (guest clock, median of 3 runs of 300 calls); the service',
+             'owns 1, 4 or 16 names. "off": the stock daemon with `<apparmor mode="disabled"/>`,',
+             'the ceiling; cost = share of the ceiling\'s throughput that mediation takes.', '',
+             '| daemon | names | off | stock | patched | stock cost | patched cost | patched/stock |',
+             '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
+    summary = {}
+    for family in ('dbus-daemon', 'dbus-broker'):
+        for names in (1, 4, 16):
+            off, stock, patched = (calls.get((family, v, names)) for v in ('off', 'stock', 'patched'))
+            if not (off and stock and patched):
+                continue
+            row = (1 - stock / off, 1 - patched / off, patched / stock)
+            summary[(family, names)] = row
+            lines.append('| %s | %d | %d | %d | %d | %.1f%% | %.1f%% | %.2fx |' % (
+                family, names, off, stock, patched, 100 * row[0], 100 * row[1], row[2]))
+    return lines, summary
 
 
 def scaling(results, kind, points):
@@ -131,16 +155,9 @@ def main(log, outdir, base, kernel, versions):
         for row in scal[kind]:
             lines.append('| %d | %d | %.2fx | %d | %.2fx |' % row)
     calls = e2e(log)
-    e2e_line = None
-    if 'dbus-daemon' in calls and 'dbus-daemon-aa' in calls:
-        ratio = calls['dbus-daemon-aa'] / calls['dbus-daemon']
-        lines += ['', '## End to end: confined client -> dbus-daemon -> confined service', '',
-                  'Method calls per second (guest clock, median of 3 runs of 300 calls).', '',
-                  '| daemon | calls/s |', '| --- | ---: |',
-                  '| stock dbus-daemon (two .access queries per message) | %d |' % calls['dbus-daemon'],
-                  '| dbus-daemon + patches/dbus (one .dbus query per message) | %d |' % calls['dbus-daemon-aa'],
-                  '', 'patched / stock: **%.2fx**.' % ratio]
-        e2e_line = 'end to end patched/stock calls per second: %.2fx' % ratio
+    e2e_lines, e2e_summary = e2e_table(calls)
+    if e2e_summary:
+        lines += e2e_lines
     os.makedirs(outdir, exist_ok=True)
     png = 'benchmark-%s.png' % base
     if plot(main, scal, os.path.join(outdir, png)):
@@ -148,12 +165,16 @@ def main(log, outdir, base, kernel, versions):
     with open(os.path.join(outdir, 'benchmark-%s.md' % base), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     print('\n'.join(lines[6:]))
-    if e2e_line:
-        print(e2e_line)
+    for (family, names), (stock_cost, patched_cost, ratio) in sorted(e2e_summary.items()):
+        print('end to end %s, %d names: patched/stock %.2fx, mediation cost stock %.1f%%, patched %.1f%%'
+              % (family, names, ratio, 100 * stock_cost, 100 * patched_cost))
     rows = scal['rules']
     if rows:
         print('.dbus at %d rules / at %d: %.2fx' % (rows[-1][0], rows[0][0], rows[-1][2]))
     print('stock/new per message: %.2fx, new/floor: %.2fx' % (stock_new, new_floor))
+    if ('dbus-broker', 16) in e2e_summary:
+        print('broker patched/stock at 16 names: %.2fx, mediation cost patched broker: %.1f%%'
+              % (e2e_summary[('dbus-broker', 16)][2], 100 * e2e_summary[('dbus-broker', 16)][1]))
 
 
 if __name__ == '__main__':

@@ -32,9 +32,10 @@ echo "compiled $(ls "$BB"/bench/*.bin | wc -l) policies for abi/$abi ($parser)"
 
 step 3/5 "building the initramfs"
 "$TOP/scripts/build-dbus.sh"
+"$TOP/scripts/build-dbus-broker.sh"
 "$TOP/scripts/build-initramfs.sh"
 
-step 4/5 "running the benchmark under QEMU -icount (~5 min)"
+step 4/5 "running the benchmark under QEMU -icount (~8 min)"
 QEMU_ICOUNT=1 TIMEOUT=2400 "$TOP/scripts/boot.sh" bench "$LOGS/console-bench.log"
 grep -q '^BENCH-DONE' "$LOGS/console-bench.log" ||
 	{ tail -n 30 "$LOGS/console-bench.log"; die "benchmark did not finish: $LOGS/console-bench.log"; }

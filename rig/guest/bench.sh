@@ -32,16 +32,28 @@ for l in 32 256 2048; do
 	scenario length $l
 	$B -n 1000 -r 5 -l $l -p dbus,kept bench_wide_client bench_wide_service
 done
-# End to end: a confined client calls a confined service through the
-# stock daemon and through the one built with patches/dbus.
+# End to end: a confined client calls a confined service that owns 1, 4
+# or 16 names, through each daemon: stock, patched (one .dbus write per
+# message), and the stock one with mediation off (the ceiling).
 apparmor_parser -r /rig/e2e.profile
 . /rig/bus.sh
-for daemon in dbus-daemon dbus-daemon-aa; do
-	[ -x /usr/bin/$daemon ] || continue
-	bus_start $daemon && service_start || echo "BENCH-ERROR $daemon did not start"
-	for run in 1 2 3; do
-		echo "E2E daemon=$daemon $(aa-exec -p e2e_client -- /rig/dbus-ping "$BUS" 300)"
+aab=/usr/lib/dbus-broker-aa/dbus-broker-launch
+e2e() { # e2e FAMILY VARIANT CONFIG DAEMON
+	[ -x "$(command -v "$4")" ] || return 0
+	for names in 1 4 16; do
+		BUS_CONFIG=$3 bus_start "$4" && service_start $names ||
+			{ echo "BENCH-ERROR $4 ($2, $names names) did not start"; cat /tmp/svc.log; }
+		for run in 1 2 3; do
+			echo "E2E family=$1 variant=$2 names=$names" \
+				"$(aa-exec -p e2e_client -- /rig/dbus-ping "$BUS" 300)"
+		done
+		bus_stop
 	done
-	bus_stop
-done
+}
+e2e dbus-daemon off /rig/bus-unmediated.conf dbus-daemon
+e2e dbus-daemon stock /rig/bus.conf dbus-daemon
+e2e dbus-daemon patched /rig/bus.conf dbus-daemon-aa
+e2e dbus-broker off /rig/bus-unmediated.conf dbus-broker-launch
+e2e dbus-broker stock /rig/bus.conf dbus-broker-launch
+e2e dbus-broker patched /rig/bus.conf $aab
 echo "BENCH-DONE"

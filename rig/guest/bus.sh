@@ -2,6 +2,9 @@
 # The test bus and the demo service, for the e2e test, the demo and the
 # benchmark: start them, wait for them (at most 10 s each), stop them.
 BUS=unix:path=/run/test-bus
+# The bus configuration: /rig/bus.conf mediates (<apparmor mode="required"/>),
+# the benchmark's ceiling runs /rig/bus-unmediated.conf.
+BUS_CONFIG=${BUS_CONFIG:-/rig/bus.conf}
 
 # bus_start [CMD...]: run CMD (default dbus-daemon) on /rig/bus.conf;
 # sets bus_pid. Fails if the bus socket does not appear. A CMD ending in
@@ -18,9 +21,9 @@ bus_start() {
 		: >/tmp/journal.log
 		# The launcher connects to the bus it serves, found by address.
 		DBUS_SESSION_BUS_ADDRESS=$BUS /rig/broker-launch /run/test-bus /tmp/journal.log "$@" \
-			--scope user --audit --config-file=/rig/bus.conf >/tmp/bus.log 2>&1 & ;;
+			--scope user --audit --config-file=$BUS_CONFIG >/tmp/bus.log 2>&1 & ;;
 	*)
-		"$@" --config-file=/rig/bus.conf --nofork --nopidfile >/tmp/bus.log 2>&1 & ;;
+		"$@" --config-file=$BUS_CONFIG --nofork --nopidfile >/tmp/bus.log 2>&1 & ;;
 	esac
 	bus_pid=$!
 	i=0
@@ -28,11 +31,12 @@ bus_start() {
 	[ -S /run/test-bus ]
 }
 
-# service_start: the demo service under profile e2e_service, owning
-# org.example.Demo; its output is in /tmp/svc.log.
+# service_start [N]: the demo service under profile e2e_service, owning
+# org.example.Demo (and N-1 more names, quiet, for the benchmark); its
+# output is in /tmp/svc.log.
 service_start() {
 	: >/tmp/svc.log
-	aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/svc.log 2>&1 &
+	aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo ${1:-} >/tmp/svc.log 2>&1 &
 	i=0
 	while ! grep -q owned /tmp/svc.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	grep -q owned /tmp/svc.log

@@ -12,19 +12,19 @@ profile e2e_client {
        peer=(name=org.freedesktop.DBus),
   dbus receive bus=session peer=(label=unconfined),
   dbus send bus=session path=/org/example/Demo interface=org.example.Demo
-       member=Allowed peer=(name=org.example.Demo),
+       member=Allowed peer=(name=org.example.Demo*),
   dbus bind bus=session name=org.example.Client.Allowed,
 }
 
-# The demo service: owns org.example.Demo and may receive Allowed and Quit,
-# nothing else.
+# The demo service: owns org.example.Demo (and, in the benchmark, names
+# org.example.Demo.Extra*) and may receive Allowed and Quit, nothing else.
 profile e2e_service {
   file,
   network,
   signal,
   dbus send bus=session,
   dbus receive bus=session member={Hello,NameAcquired} peer=(label=unconfined),
-  dbus bind bus=session name=org.example.Demo,
+  dbus bind bus=session name=org.example.Demo*,
   dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
        member={Allowed,Quit},
   # Receive rules see the sender's name (its unique name when it owns
