@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dbus-ping ADDRESS COUNT [MEMBER [INTERFACE]] - call MEMBER (default
+ * dbus-ping ADDRESS COUNT [MEMBER [INTERFACE [GATE]]] - call MEMBER (default
  * Allowed) of INTERFACE (default org.example.Demo; "-" for a call without
  * an interface, which D-Bus allows) on the demo service COUNT times, one
  * call at a time, and print the calls per second as "calls_per_sec=N"
  * (CLOCK_MONOTONIC, i.e. guest time under -icount). A failed call prints
- * "error NAME: MESSAGE".
+ * "error NAME: MESSAGE". With GATE, after the first call it prints
+ * "waiting" and waits for the file GATE to exist before the others, so
+ * that a test can change policy between calls on one connection.
  */
 
 #include <dbus/dbus.h>
@@ -13,18 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int main(int argc, char **argv)
 {
 	const char *member = argc > 3 ? argv[3] : "Allowed";
 	const char *iface = argc > 4 ? argv[4] : "org.example.Demo";
+	const char *gate = argc > 5 ? argv[5] : NULL;
 	struct timespec a, b;
 	DBusConnection *conn;
 	DBusError err;
 	long i, count;
 	double secs;
 
-	if (argc < 3 || argc > 5)
+	if (argc < 3 || argc > 6)
 		return 2;
 	if (!strcmp(iface, "-"))
 		iface = NULL;
@@ -50,6 +54,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		dbus_message_unref(reply);
+		if (gate && i == 0) {
+			printf("waiting\n");
+			fflush(stdout);
+			while (access(gate, F_OK))
+				usleep(10000);
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	secs = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;

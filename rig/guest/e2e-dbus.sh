@@ -43,7 +43,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 21
+tap_plan 23
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 # Every audit record, as an audit daemon sees them.
@@ -103,6 +103,21 @@ tap_check ".dbus: the client may send Allowed and the service receive it" \
 	"send: allowed receive: allowed" "$(ask Allowed)"
 tap_check ".dbus: Forbidden is refused on both sides" \
 	"send: DENIED receive: DENIED" "$(ask Forbidden)"
+
+# A profile replaced while the bus runs decides the very next call on a
+# connection that made the same call before (the patched broker remembers
+# quiet allows only until the policy revision moves).
+rm -f /tmp/gate
+/rig/dbus-ping "$BUS" 2 Allowed org.example.Demo /tmp/gate >/tmp/ping.log 2>&1 &
+i=0
+while ! grep -q waiting /tmp/ping.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sed 's/member={Allowed,Quit}/member=Quit/' /rig/e2e.profile >/tmp/e2e-changed.profile
+apparmor_parser -r /tmp/e2e-changed.profile
+touch /tmp/gate
+wait $!
+tap_check "a replaced profile decides the next call on the same connection" "$DENIED" "$(cat /tmp/ping.log)"
+apparmor_parser -r /rig/e2e.profile
+tap_check "and the profile put back, the call after" "exit=0" "$(ping Allowed)"
 
 # A method call without an interface is valid D-Bus; the service's rules
 # name one, so it is refused, and the bus goes on. Last, because trixie's
