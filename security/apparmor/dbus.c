@@ -467,6 +467,27 @@ static struct aa_label *resolve_label(struct aa_label *base,
 }
 
 /**
+ * next_label_ns - the next namespace holding one of a label's profiles
+ * @label: the label
+ * @i: position in @label's profiles, 0 before the first call
+ *
+ * A label's profiles are ordered by namespace, so skipping the profiles
+ * of the namespace returned last visits every namespace once.
+ *
+ * Returns: the next namespace, or NULL when there is none
+ */
+static struct aa_ns *next_label_ns(struct aa_label *label, int *i)
+{
+	struct aa_ns *last = *i ? label->vec[*i - 1]->ns : NULL;
+
+	for (; *i < label->size; (*i)++) {
+		if (label->vec[*i]->ns != last)
+			return label->vec[(*i)++]->ns;
+	}
+	return NULL;
+}
+
+/**
  * label_revision - the policy revision an answer about a label carries
  * @label: the label
  *
@@ -478,10 +499,9 @@ static struct aa_label *resolve_label(struct aa_label *base,
  */
 static u64 label_revision(struct aa_label *label)
 {
-	struct aa_ns *last = NULL;
-	struct aa_profile *profile;
-	struct label_it i;
+	struct aa_ns *ns;
 	u64 sum = 0;
+	int i = 0;
 
 	/*
 	 * A load bumps the revision before it swaps profiles in. Reads of
@@ -490,12 +510,8 @@ static u64 label_revision(struct aa_label *label)
 	 * two equal readings saw no load that moved them.
 	 */
 	smp_rmb();
-	label_for_each(i, label, profile) {
-		if (profile->ns == last)
-			continue;
-		last = profile->ns;
-		sum += READ_ONCE(last->revision);
-	}
+	while ((ns = next_label_ns(label, &i)))
+		sum += READ_ONCE(ns->revision);
 	/* Policy reads after this come after the revisions were read. */
 	smp_rmb();
 	return sum;
@@ -511,16 +527,12 @@ static u64 label_revision(struct aa_label *label)
  */
 static void wait_for_policy_writers(struct aa_label *label)
 {
-	struct aa_ns *last = NULL;
-	struct aa_profile *profile;
-	struct label_it i;
+	struct aa_ns *ns;
+	int i = 0;
 
-	label_for_each(i, label, profile) {
-		if (profile->ns == last)
-			continue;
-		last = profile->ns;
-		mutex_lock_nested(&last->lock, last->level);
-		mutex_unlock(&last->lock);
+	while ((ns = next_label_ns(label, &i))) {
+		mutex_lock_nested(&ns->lock, ns->level);
+		mutex_unlock(&ns->lock);
 	}
 }
 
