@@ -15,25 +15,9 @@ out=$BB/dbus-broker-aa
 need_pkgs dpkg-dev meson ninja-build pkg-config libexpat1-dev libaudit-dev libcap-ng-dev \
 	libapparmor-dev libsystemd-dev systemd
 
-sum=$(cd "$TOP/patches/dbus-broker" && cat series $(grep -v '^#' series) | sha256sum | cut -c1-16)
-if [ "$(cat "$dir/patched.sum" 2>/dev/null)" != "$sum" ]; then
-	apt_private "$suite-src" "deb-src http://deb.debian.org/debian $suite main"
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	(cd "$dir" && run_logged "$LOGS/dbus-broker-source.log" \
-		apt-get "${APT_OPTS[@]}" source --download-only "dbus-broker=$version")
-	# dpkg-source applies Debian's patches (debian/patches/series).
-	run_logged "$LOGS/dbus-broker-source.log" \
-		dpkg-source -x --no-check "$dir/dbus-broker_$version.dsc" "$dir/src"
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		run_logged "$LOGS/dbus-broker-patch.log" \
-			patch -d "$dir/src" -p1 -i "$TOP/patches/dbus-broker/$p"
-	done <"$TOP/patches/dbus-broker/series"
-	echo "$sum" >"$dir/patched.sum"
-fi
-[ -f "$obj/usr/include/linux/apparmor.h" ] ||
-	run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$obj" ARCH=x86_64 headers_install
+# Debian's own patches first (dpkg-source), then patches/dbus-broker.
+patched_debian_source dbus-broker "$BROKER_SOURCE" "$TOP/patches/dbus-broker" "$dir"
+need_uapi_headers "$obj"
 rm -rf "$BB/dbus-broker-build" "$out"
 # Optimised as Debian builds it (buildtype plain, -O2).
 CFLAGS="-O2 -g -isystem $obj/usr/include" run_logged "$LOGS/dbus-broker-configure.log" \

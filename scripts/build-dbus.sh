@@ -15,21 +15,8 @@ if [ "$GUEST_SUITE" != host ]; then
 		libapparmor-dev pkg-config
 	suite=${DBUS_SOURCE%%:*} version=${DBUS_SOURCE#*:}
 	dir=$BUILD/dbus-$version
-	sum=$(cat "$TOP"/patches/dbus/*.patch | sha256sum | cut -c1-16)
-	if [ "$(cat "$dir/patched.sum" 2>/dev/null)" != "$sum" ]; then
-		apt_private "$suite-src" "deb-src http://deb.debian.org/debian $suite main"
-		rm -rf "$dir"
-		mkdir -p "$dir"
-		(cd "$dir" && run_logged "$LOGS/dbus-source.log" \
-			apt-get "${APT_OPTS[@]}" source --download-only "dbus=$version")
-		run_logged "$LOGS/dbus-source.log" dpkg-source -x --no-check "$dir"/dbus_"$version".dsc "$dir/src"
-		while read -r p; do
-			run_logged "$LOGS/dbus-patch.log" patch -d "$dir/src" -p1 -i "$TOP/patches/dbus/$p"
-		done <"$TOP/patches/dbus/series"
-		echo "$sum" >"$dir/patched.sum"
-	fi
-	[ -f "$obj/usr/include/linux/apparmor.h" ] ||
-		run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$obj" ARCH=x86_64 headers_install
+	patched_debian_source dbus "$DBUS_SOURCE" "$TOP/patches/dbus" "$dir"
+	need_uapi_headers "$obj"
 	rm -rf "$BB/dbus-build"
 	# Optimised as Debian builds it (buildtype plain, -O2), so that the
 	# benchmark compares like with like.

@@ -73,6 +73,34 @@ apt_private() {
 	run_logged "$LOGS/apt-$1.log" apt-get "${APT_OPTS[@]}" update
 }
 
+# patched_debian_source PKG SUITE:VERSION PATCHES DIR: DIR/src becomes
+# Debian's source of PKG VERSION from SUITE (fetched with apt_private; its
+# own patches applied by dpkg-source) with every patch of PATCHES/series
+# applied on top. Done again only when the series or its patches change.
+patched_debian_source() {
+	local pkg=$1 suite=${2%%:*} version=${2#*:} patches=$3 dir=$4 sum p
+	sum=$(cd "$patches" && cat series $(grep -v '^#' series) | sha256sum | cut -c1-16)
+	[ "$(cat "$dir/patched.sum" 2>/dev/null)" = "$sum" ] && return 0
+	apt_private "$suite-src" "deb-src http://deb.debian.org/debian $suite main"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && run_logged "$LOGS/$pkg-source.log" \
+		apt-get "${APT_OPTS[@]}" source --download-only "$pkg=$version")
+	run_logged "$LOGS/$pkg-source.log" \
+		dpkg-source -x --no-check "$dir/${pkg}_$version.dsc" "$dir/src"
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		run_logged "$LOGS/$pkg-patch.log" patch -d "$dir/src" -p1 -i "$patches/$p"
+	done <"$patches/series"
+	echo "$sum" >"$dir/patched.sum"
+}
+
+# need_uapi_headers OBJ: the uapi headers of the base's tree in OBJ/usr/include.
+need_uapi_headers() {
+	[ -f "$1/usr/include/linux/apparmor.h" ] ||
+		run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$1" ARCH=x86_64 headers_install
+}
+
 HOST_PKGS="bc bison flex libelf-dev libssl-dev cpio xz-utils gcc make git perl python3 \
 	qemu-system-x86 busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev \
 	libapparmor-dev python3-libapparmor python3-ply python3-git kmod rsync"
