@@ -102,7 +102,7 @@ static size_t mutate(uint64_t *s, uint64_t *buf, size_t len, size_t cap)
 			b[len++] = rnd(s);
 		return len;
 	case 3:
-		hdr->version = rnd(s) % 4;
+		hdr->abi = rnd(s) % 4;
 		return len;
 	case 4:
 		hdr->flags = 1u << (rnd(s) % 32);
@@ -130,8 +130,14 @@ static size_t mutate(uint64_t *s, uint64_t *buf, size_t len, size_t cap)
 
 static int documented(int err)
 {
-	return err == EINVAL || err == EPROTONOSUPPORT || err == EOPNOTSUPP ||
-	       err == ENAMETOOLONG || err == E2BIG || err == ENOENT;
+	return err == EINVAL || err == EOPNOTSUPP || err == ENAMETOOLONG ||
+	       err == E2BIG;
+}
+
+/* What one answer's own error may be: a label that does not resolve. */
+static int answer_error_documented(uint32_t err)
+{
+	return !err || err == ENOENT || err == EINVAL || err == ENOMEM;
 }
 
 static void check_answers(struct worker *w, const uint64_t *req,
@@ -145,12 +151,25 @@ static void check_answers(struct worker *w, const uint64_t *req,
 		return;
 	}
 	for (i = 0; i < hdr->count; i++) {
+		static const struct apparmor_dbus_perms none;
+
 		if (ans[i].subject.reserved || ans[i].peer.reserved ||
+		    ans[i].reserved ||
 		    (ans[i].subject.denied & ~0x66u) ||
 		    (ans[i].peer.denied & ~APPARMOR_DBUS_RECEIVE))
 			breach(w, "malformed answer", 0);
+		if (!answer_error_documented(ans[i].error))
+			breach(w, "answer with an undocumented error",
+			       ans[i].error);
+		if (ans[i].error &&
+		    (memcmp(&ans[i].subject, &none, sizeof(none)) ||
+		     memcmp(&ans[i].peer, &none, sizeof(none))))
+			breach(w, "an answer with an error says more", 0);
 	}
 }
+
+/* One descriptor every thread also writes to now and then. */
+static int shared_fd = -1;
 
 static void fuzz_dbus(struct worker *w, int fd, struct dq_request *r,
 		      size_t cap)
@@ -160,20 +179,29 @@ static void fuzz_dbus(struct worker *w, int fd, struct dq_request *r,
 	size_t len = valid_request(&w->seed, r);
 	ssize_t n;
 
+	int shared = fd == shared_fd;
+
 	if (rnd(&w->seed) % 4)
 		len = mutate(&w->seed, req, len, cap);
 	if (pwrite(fd, req, len, 0) < 0) {
+		/* Another thread's answers wait on a shared descriptor. */
+		if (shared && errno == EBUSY) {
+			w->refused++;
+			return;
+		}
 		if (documented(errno))
 			w->refused++;
 		else
 			breach(w, ".dbus write refused with an undocumented errno", errno);
 		/* A refused write leaves nothing to read. */
-		if (pread(fd, ans, sizeof(ans), 0) >= 0 || errno != ENODATA)
+		if (!shared &&
+		    (pread(fd, ans, sizeof(ans), 0) >= 0 || errno != ENODATA))
 			breach(w, "answers readable after a refused write", errno);
 		return;
 	}
 	w->accepted++;
 	n = pread(fd, ans, sizeof(ans), 0);
+	/* Only this thread's own answers can be read. */
 	check_answers(w, req, ans, n);
 }
 
@@ -222,6 +250,8 @@ static void *run(void *arg)
 	for (i = 0; i < w->count; i++) {
 		if (i % 8 == 7)
 			fuzz_access(w, access, req);
+		else if (i % 16 == 3)
+			fuzz_dbus(w, shared_fd, req, cap);
 		else
 			fuzz_dbus(w, dbus, req, cap);
 	}
@@ -246,6 +276,9 @@ int main(int argc, char **argv)
 	threads = atoi(argv[3]);
 	if (threads < 1 || threads > 8)
 		return 2;
+	shared_fd = open(DBUS, O_RDWR);
+	if (shared_fd < 0)
+		return 1;
 	printf("fuzz: seed %llu, %ld requests, %d threads\n",
 	       (unsigned long long)seed, count, threads);
 	fflush(stdout);
