@@ -7,7 +7,8 @@
  * (CLOCK_MONOTONIC, i.e. guest time under -icount). A failed call prints
  * "error NAME: MESSAGE". With GATE, after the first call it prints
  * "waiting" and waits for the file GATE to exist before the others, so
- * that a test can change policy between calls on one connection.
+ * that a test can change policy between calls on one connection. The
+ * object path is /org/example/Demo, or $PING_PATH.
  */
 
 #include <dbus/dbus.h>
@@ -22,6 +23,8 @@ int main(int argc, char **argv)
 	const char *member = argc > 3 ? argv[3] : "Allowed";
 	const char *iface = argc > 4 ? argv[4] : "org.example.Demo";
 	const char *gate = argc > 5 ? argv[5] : NULL;
+	const char *path = getenv("PING_PATH") ? getenv("PING_PATH") :
+						 "/org/example/Demo";
 	struct timespec a, b;
 	DBusConnection *conn;
 	DBusError err;
@@ -43,8 +46,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		DBusMessage *msg, *reply;
 
-		msg = dbus_message_new_method_call("org.example.Demo",
-						   "/org/example/Demo",
+		msg = dbus_message_new_method_call("org.example.Demo", path,
 						   iface, member);
 		reply = dbus_connection_send_with_reply_and_block(conn, msg, -1,
 								  &err);

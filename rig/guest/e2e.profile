@@ -27,6 +27,9 @@ profile e2e_service {
   dbus bind bus=session name=org.example.Demo*,
   dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
        member={Allowed,Quit},
+  # Object paths have no length limit in D-Bus: long ones must be decided.
+  dbus receive bus=session path=/org/example/Long/** interface=org.example.Demo
+       member=Allowed,
   # Receive rules see the sender's name (its unique name when it owns
   # none), as dbus-daemon asks; never the service's own name.
   dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
