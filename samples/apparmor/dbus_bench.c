@@ -10,6 +10,8 @@
  *   batch  .dbus queries BATCH messages to a write
  *   floor  the .dbus round trip for a query the kernel answers without
  *          matching anything (unconfined labels)
+ *   status what a daemon that caches answers pays per message to learn
+ *          that policy did not change: a read of the mapped status page
  *
  *   dbus_bench [-n MESSAGES] [-r REPEATS] [-b BATCH] [-l FIELD_BYTES]
  *              [-p PATH,...] SENDER_LABEL RECEIVER_LABEL
@@ -29,11 +31,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #define ACCESS "/sys/kernel/security/apparmor/.access"
 #define DBUS "/sys/kernel/security/apparmor/.dbus"
+#define STATUS "/sys/kernel/security/apparmor/.status"
 #define MAX_REPEATS 64
 
 /**
@@ -116,7 +120,7 @@ static size_t build_label_query(char *buf, const struct message *m,
 static void request_init(struct request *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	r->hdr.abi = 1;
 	r->len = sizeof(r->hdr);
 	r->hdr.size = r->len;
 }
@@ -191,6 +195,21 @@ static void round_trip(int fd, const void *req, size_t len, void *ans,
 		die("read");
 }
 
+/* The policy generation on the mapped status page, as the uapi says. */
+static __u64 status_generation(const struct apparmor_status *st)
+{
+	__u32 seq;
+	__u64 gen;
+
+	do {
+		seq = __atomic_load_n(&st->sequence, __ATOMIC_ACQUIRE);
+		gen = st->generation;
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1) ||
+		 seq != __atomic_load_n(&st->sequence, __ATOMIC_RELAXED));
+	return gen;
+}
+
 /* One message the stock way: two queries, each with its own descriptor. */
 static void stock_query(const char *req, size_t len)
 {
@@ -215,11 +234,24 @@ static long long run(struct bench *b, const char *path)
 {
 	struct apparmor_dbus_answer ans[APPARMOR_DBUS_QUERY_MAX_BATCH];
 	int access_fd = open(ACCESS, O_RDWR), dbus_fd = open(DBUS, O_RDWR);
+	const struct apparmor_status *st = NULL;
+	__u64 gen = 0, moved = 0;
 	long long start;
 	int i;
 
 	if (access_fd < 0 || dbus_fd < 0)
 		die("open");
+	if (!strcmp(path, "status")) {
+		int fd = open(STATUS, O_RDONLY);
+
+		st = fd < 0 ? MAP_FAILED :
+			      mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED,
+				   fd, 0);
+		if (st == MAP_FAILED)
+			die("map .status");
+		close(fd);
+		gen = status_generation(st);
+	}
 	start = now_ns();
 	for (i = 0; i < b->messages; i++) {
 		if (!strcmp(path, "stock")) {
@@ -237,12 +269,18 @@ static long long run(struct bench *b, const char *path)
 			if (i % b->batch_n == 0)
 				round_trip(dbus_fd, b->batch.buf, b->batch.len,
 					   ans, sizeof(ans));
+		} else if (st) {
+			moved += status_generation(st) != gen;
 		} else {
 			round_trip(dbus_fd, b->floor.buf, b->floor.len, ans,
 				   sizeof(ans));
 		}
 	}
 	start = now_ns() - start;
+	if (st)
+		munmap((void *)st, getpagesize());
+	if (moved)
+		fprintf(stderr, "policy changed while measuring\n");
 	close(access_fd);
 	close(dbus_fd);
 	return start / b->messages;
@@ -301,7 +339,7 @@ static int wanted(const char *list, const char *path)
 int main(int argc, char *argv[])
 {
 	struct bench *b = calloc(1, sizeof(*b));
-	const char *paths = "stock,kept,dbus,batch,floor";
+	const char *paths = "stock,kept,dbus,batch,floor,status";
 	int opt, field_bytes = 0;
 
 	if (!b)
@@ -366,5 +404,7 @@ int main(int argc, char *argv[])
 		report(b, "batch", 2.0 / b->batch_n);
 	if (wanted(paths, "floor"))
 		report(b, "floor", 2);
+	if (wanted(paths, "status"))
+		report(b, "status", 0);
 	return 0;
 }

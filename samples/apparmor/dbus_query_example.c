@@ -8,7 +8,8 @@
  * With --audit the kernel also logs the decision (CAP_AUDIT_WRITE needed).
  *
  * This is all a bus daemon needs: open the file once, then one write and
- * one read per message (or per batch of messages).
+ * one read per message (or per batch of messages). The answer may be kept
+ * while the status page shows the generation it carries.
  */
 
 #include <fcntl.h>
@@ -58,7 +59,8 @@ int main(int argc, char *argv[])
 	if (audit)
 		q->flags = APPARMOR_DBUS_QUERY_AUDIT;
 
-	req.hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	/* Written for ABI 1: features/query/dbus/abi must say 1 or more. */
+	req.hdr.abi = 1;
 	req.hdr.count = 1;
 	req.hdr.size = sizeof(req.hdr) + q->size;
 
@@ -76,15 +78,21 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	close(fd);
+	if (ans.error) {
+		fprintf(stderr, "no answer: %s\n", strerror(ans.error));
+		return 1;
+	}
 
 	/* denied is the decision, with every profile's mode applied. */
-	printf("send:    %s (allow 0x%x audit 0x%x quiet 0x%x, revision %llu)\n",
+	printf("send:    %s (allow 0x%x audit 0x%x quiet 0x%x)\n",
 	       ans.subject.denied ? "DENIED" : "allowed", ans.subject.allow,
-	       ans.subject.audit, ans.subject.quiet,
-	       (unsigned long long)ans.subject.revision);
-	printf("receive: %s (allow 0x%x audit 0x%x quiet 0x%x, revision %llu)\n",
+	       ans.subject.audit, ans.subject.quiet);
+	printf("receive: %s (allow 0x%x audit 0x%x quiet 0x%x)\n",
 	       ans.peer.denied ? "DENIED" : "allowed", ans.peer.allow,
-	       ans.peer.audit, ans.peer.quiet,
-	       (unsigned long long)ans.peer.revision);
+	       ans.peer.audit, ans.peer.quiet);
+	/* An odd generation: policy changed meanwhile; do not keep it. */
+	printf("policy generation %llu%s\n",
+	       (unsigned long long)ans.generation,
+	       ans.generation & 1 ? " (changing: not to be kept)" : "");
 	return ans.subject.denied || ans.peer.denied;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for the AppArmor D-Bus query: the request parser on good and
- * bad input, and the field matcher on a DFA compiled by apparmor_parser
- * from this profile:
+ * bad input, answers while policy changes, and the field matcher on a DFA
+ * compiled by apparmor_parser from this profile:
  *
  *   abi <abi/3.0>,
  *   profile kunit_dbus {
@@ -16,14 +16,12 @@
 
 #include <kunit/test.h>
 #include <kunit/visibility.h>
-#include <linux/completion.h>
-#include <linux/kthread.h>
 
 #include "include/apparmor.h"
-#include "include/apparmorfs.h"
 #include "include/dbus.h"
+#include "include/dbus_query.h"
 #include "include/match.h"
-#include "include/policy_ns.h"
+#include "include/policy.h"
 
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
@@ -81,7 +79,7 @@ static void req_init(struct req_builder *rb)
 {
 	memset(rb, 0, sizeof(*rb));
 	rb->len = sizeof(struct apparmor_dbus_query_hdr);
-	hdr_of(rb)->version = APPARMOR_DBUS_QUERY_VERSION;
+	hdr_of(rb)->abi = 1;
 	hdr_of(rb)->size = rb->len;
 }
 
@@ -180,13 +178,15 @@ static void dbus_parse_short_header(struct kunit *test)
 			aa_dbus_parse_request(ctx->rb.buf, 15, ctx->req));
 }
 
-static void dbus_parse_bad_version(struct kunit *test)
+static void dbus_parse_unknown_abi(struct kunit *test)
 {
 	struct dbus_test_ctx *ctx = test->priv;
 
 	req_add(&ctx->rb, APPARMOR_DBUS_OP_BIND, APPARMOR_DBUS_BIND, bind_owned);
-	hdr_of(&ctx->rb)->version = APPARMOR_DBUS_QUERY_VERSION + 1;
-	KUNIT_EXPECT_EQ(test, -EPROTONOSUPPORT, parse(ctx));
+	hdr_of(&ctx->rb)->abi = AA_DBUS_ABI + 1;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
+	hdr_of(&ctx->rb)->abi = 0;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
 }
 
 static void dbus_parse_unknown_flags(struct kunit *test)
@@ -286,14 +286,19 @@ static void dbus_parse_field_too_long(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, parse(ctx));
 }
 
-static void dbus_parse_bad_op(struct kunit *test)
+static void dbus_parse_unknown_op(struct kunit *test)
 {
 	struct dbus_test_ctx *ctx = test->priv;
 
 	req_add(&ctx->rb, 0, APPARMOR_DBUS_SEND, hello);
-	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
 	ctx->rb.last->op = APPARMOR_DBUS_OP_EAVESDROP + 1;
-	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
+	/* Unknown before malformed: an unknown op's layout is unknown. */
+	ctx->rb.last->size = ctx->rb.last->size + 8;
+	hdr_of(&ctx->rb)->size += 8;
+	ctx->rb.len += 8;
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
 }
 
 static void dbus_parse_bad_perms(struct kunit *test)
@@ -302,8 +307,10 @@ static void dbus_parse_bad_perms(struct kunit *test)
 
 	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL, 0, hello);
 	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	/* A bit ABI 1 does not have is unknown... */
 	ctx->rb.last->request = APPARMOR_DBUS_SEND | BIT(3);
-	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
+	/* ...one the operation cannot ask is malformed. */
 	ctx->rb.last->request = APPARMOR_DBUS_BIND;
 	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
 }
@@ -342,7 +349,7 @@ static struct kunit_case dbus_parse_cases[] = {
 	KUNIT_CASE(dbus_parse_one_message),
 	KUNIT_CASE(dbus_parse_full_batch),
 	KUNIT_CASE(dbus_parse_short_header),
-	KUNIT_CASE(dbus_parse_bad_version),
+	KUNIT_CASE(dbus_parse_unknown_abi),
 	KUNIT_CASE(dbus_parse_unknown_flags),
 	KUNIT_CASE(dbus_parse_size_mismatch),
 	KUNIT_CASE(dbus_parse_bad_count),
@@ -350,99 +357,99 @@ static struct kunit_case dbus_parse_cases[] = {
 	KUNIT_CASE(dbus_parse_missing_nul),
 	KUNIT_CASE(dbus_parse_nonzero_padding),
 	KUNIT_CASE(dbus_parse_field_too_long),
-	KUNIT_CASE(dbus_parse_bad_op),
+	KUNIT_CASE(dbus_parse_unknown_op),
 	KUNIT_CASE(dbus_parse_bad_perms),
 	KUNIT_CASE(dbus_parse_field_not_for_op),
 	KUNIT_CASE(dbus_parse_missing_labels),
 	{}
 };
 
-/**
- * struct answer_waiter - an answer computed in a thread of its own
- * @base: the label names resolve against
- * @query: the query
- * @ans: the answer
- * @error: what aa_dbus_answer() returned
- * @done: completed once @ans is there
- */
-struct answer_waiter {
-	struct aa_label *base;
-	const struct aa_dbus_query *query;
-	struct apparmor_dbus_answer ans;
-	int error;
-	struct completion done;
-};
-
-static int answer_in_thread(void *data)
-{
-	struct answer_waiter *w = data;
-
-	w->error = aa_dbus_answer(w->base, NULL, w->query, &w->ans);
-	complete(&w->done);
-	return 0;
-}
-
-/*
- * A policy load bumps its namespace's revision under the namespace lock
- * before it swaps the new profiles in. An answer asked for in between
- * must wait for the swap: otherwise it would carry the new revision with
- * the old policy's decision.
- */
-static void dbus_answer_waits_for_load(struct kunit *test)
-{
-	static const char *const unconfined_msg[APPARMOR_DBUS_FIELD_COUNT] = {
-		"unconfined", "unconfined", "session", ":1.7", ":1.8", "/o",
-		"i.f", "M",
-	};
-	struct dbus_test_ctx *ctx = test->priv;
-	struct aa_ns *ns = root_ns;
-	struct task_struct *task;
-	struct answer_waiter *w;
-	long revision;
-
-	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_SEND,
-		unconfined_msg);
-	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
-	w->base = ns_unconfined(ns);
-	w->query = &ctx->req->query[0];
-	init_completion(&w->done);
-
-	mutex_lock_nested(&ns->lock, ns->level);
-	__aa_bump_ns_revision(ns);
-	revision = READ_ONCE(ns->revision);
-	task = kthread_run(answer_in_thread, w, "kunit_dbus_answer");
-	if (IS_ERR(task)) {
-		mutex_unlock(&ns->lock);
-		KUNIT_FAIL(test, "cannot start the answering thread");
-		return;
-	}
-	/* The "load" still holds the lock: there must be no answer yet. */
-	KUNIT_EXPECT_EQ(test, 0,
-			wait_for_completion_timeout(&w->done,
-						    msecs_to_jiffies(100)));
-	mutex_unlock(&ns->lock);
-	wait_for_completion(&w->done);
-	KUNIT_EXPECT_EQ(test, 0, w->error);
-	KUNIT_EXPECT_EQ(test, (u64)revision, w->ans.subject.revision);
-}
-
-static struct kunit_case dbus_revision_cases[] = {
-	KUNIT_CASE(dbus_answer_waits_for_load),
-	{}
-};
-
-static struct kunit_suite dbus_revision_suite = {
-	.name = "apparmor_dbus_revision",
-	.init = dbus_parse_init,
-	.test_cases = dbus_revision_cases,
-};
-
 static struct kunit_suite dbus_parse_suite = {
 	.name = "apparmor_dbus_parse",
 	.init = dbus_parse_init,
 	.test_cases = dbus_parse_cases,
+};
+
+/* Both sides of a message between two unconfined connections. */
+static const char *const unconfined_msg[APPARMOR_DBUS_FIELD_COUNT] = {
+	"unconfined", "unconfined", "session", ":1.7", ":1.8", "/o", "i.f", "M",
+};
+
+/* Answer the first query of the request under construction. */
+static void answer(struct kunit *test, struct apparmor_dbus_answer *ans)
+{
+	struct dbus_test_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
+	aa_dbus_answer_as_current(&ctx->req->query[0], ans);
+}
+
+static void dbus_answer_carries_generation(struct kunit *test)
+{
+	struct dbus_test_ctx *ctx = test->priv;
+	struct apparmor_dbus_answer ans;
+
+	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL,
+		APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE, unconfined_msg);
+	answer(test, &ans);
+	KUNIT_EXPECT_EQ(test, 0, ans.error);
+	KUNIT_EXPECT_EQ(test, (u64)atomic64_read(&aa_policy_generation),
+			ans.generation);
+	KUNIT_EXPECT_EQ(test, 0, ans.generation & 1);
+	KUNIT_EXPECT_EQ(test, 0, ans.subject.denied);
+	KUNIT_EXPECT_EQ(test, 0, ans.peer.denied);
+}
+
+/*
+ * An answer decided while a policy change is in progress cannot say which
+ * policy it read: it must carry an odd generation, never the one before
+ * or after the change. Nothing waits for the change to end.
+ */
+static void dbus_answer_during_change_is_odd(struct kunit *test)
+{
+	struct dbus_test_ctx *ctx = test->priv;
+	struct apparmor_dbus_answer ans;
+	u64 before;
+
+	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_SEND,
+		unconfined_msg);
+	before = atomic64_read(&aa_policy_generation);
+	aa_policy_change_begin();
+	answer(test, &ans);
+	aa_policy_change_end();
+	KUNIT_EXPECT_EQ(test, 0, ans.error);
+	KUNIT_EXPECT_EQ(test, before + 1, ans.generation);
+	answer(test, &ans);
+	KUNIT_EXPECT_EQ(test, before + 2, ans.generation);
+}
+
+static void dbus_answer_unknown_label_is_its_own_error(struct kunit *test)
+{
+	struct dbus_test_ctx *ctx = test->priv;
+	const char *f[APPARMOR_DBUS_FIELD_COUNT];
+	struct apparmor_dbus_answer ans;
+
+	memcpy(f, unconfined_msg, sizeof(f));
+	f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = "kunit_no_such_profile";
+	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_SEND, f);
+	answer(test, &ans);
+	KUNIT_EXPECT_EQ(test, ENOENT, ans.error);
+	KUNIT_EXPECT_EQ(test, 0, ans.generation & 1);
+	KUNIT_EXPECT_EQ(test, 0, ans.subject.allow);
+	KUNIT_EXPECT_EQ(test, 0, ans.subject.denied);
+}
+
+static struct kunit_case dbus_answer_cases[] = {
+	KUNIT_CASE(dbus_answer_carries_generation),
+	KUNIT_CASE(dbus_answer_during_change_is_odd),
+	KUNIT_CASE(dbus_answer_unknown_label_is_its_own_error),
+	{}
+};
+
+static struct kunit_suite dbus_answer_suite = {
+	.name = "apparmor_dbus_answer",
+	.init = dbus_parse_init,
+	.test_cases = dbus_answer_cases,
 };
 
 /* The DFA input orders apparmor_parser compiles rules into. */
@@ -646,7 +653,7 @@ static struct kunit_suite dbus_match_suite = {
 	.test_cases = dbus_match_cases,
 };
 
-kunit_test_suites(&dbus_parse_suite, &dbus_match_suite, &dbus_revision_suite);
+kunit_test_suites(&dbus_parse_suite, &dbus_match_suite, &dbus_answer_suite);
 
 MODULE_DESCRIPTION("KUnit tests for AppArmor's D-Bus query");
 MODULE_LICENSE("GPL");

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * AppArmor - User space API
+ * AppArmor - user space API
  *
- * The D-Bus query of apparmorfs: a bus daemon writes one or more queries
- * to <securityfs>/apparmor/.dbus and reads one answer per query back.
+ * The policy status page, <securityfs>/apparmor/.status, and the D-Bus
+ * query file, <securityfs>/apparmor/.dbus: a bus daemon writes queries
+ * to it and reads one answer per query back.
  */
 
 #ifndef _UAPI_LINUX_APPARMOR_H
@@ -12,21 +13,87 @@
 #include <linux/types.h>
 
 /**
- * DOC: dbus_versioning
+ * DOC: policy_generation
  *
- * Versioning
- * ~~~~~~~~~~
+ * Policy generation
+ * ~~~~~~~~~~~~~~~~~
  *
- * Every request starts with &struct apparmor_dbus_query_hdr whose
- * @version is %APPARMOR_DBUS_QUERY_VERSION. A kernel answers only the
- * versions it lists in ``features/query/dbus/versions`` and refuses any
- * other with ``EPROTONOSUPPORT``. A layout never changes within a
- * version: a new field, operation or permission bit that changes what a
- * request means gets a new version, and the kernel keeps answering the
- * old ones. Flags, operations and permission bits the kernel does not
- * know are refused, never ignored.
+ * A 64-bit number that every change of AppArmor policy moves: loading,
+ * replacing or removing profiles and creating or removing policy
+ * namespaces, anywhere in the system, and changing the value of the
+ * module's ``mode`` or ``audit`` parameter. It is 0 at boot and each
+ * change adds two, so it never takes the same value twice and one
+ * generation always names one policy. It is odd while a change is in
+ * progress and even once the change is complete.
  */
-#define APPARMOR_DBUS_QUERY_VERSION 1
+
+/**
+ * DOC: policy_status
+ *
+ * Policy status page
+ * ~~~~~~~~~~~~~~~~~~
+ *
+ * ``<securityfs>/apparmor/.status`` holds a &struct apparmor_status that
+ * the kernel keeps up to date. A process maps the file's first page once,
+ * read-only and shared, and learns whether policy changed without a
+ * system call; ``read()`` at offset 0 returns the same structure, for a
+ * process that cannot map it. Any process may open the file. A writable
+ * mapping, or one at an offset other than 0 or longer than a page, is
+ * refused with ``EPERM``, ``EINVAL`` and ``EINVAL``.
+ *
+ * The kernel updates the page as a seqcount: @sequence is odd while it
+ * does. A reader copies what it needs between two readings of the same
+ * even @sequence, and tries again otherwise::
+ *
+ *	do {
+ *		seq = __atomic_load_n(&st->sequence, __ATOMIC_ACQUIRE);
+ *		gen = st->generation;
+ *		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+ *	} while ((seq & 1) ||
+ *		 seq != __atomic_load_n(&st->sequence, __ATOMIC_RELAXED));
+ *
+ * A cache of decisions taken at an even generation G holds while the
+ * page shows G: any other value means that policy changed or is
+ * changing.
+ */
+#define APPARMOR_STATUS_VERSION 1
+
+/**
+ * struct apparmor_status - the policy status page
+ *
+ * A later layout only adds members at the end, and comes with a higher
+ * @version; no member ever changes meaning.
+ */
+struct apparmor_status {
+	/** @version: the layout, %APPARMOR_STATUS_VERSION or higher. */
+	__u32 version;
+	/** @sequence: odd while the kernel updates the page. */
+	__u32 sequence;
+	/** @generation: the policy generation. */
+	__u64 generation;
+};
+
+/**
+ * DOC: dbus_abi
+ *
+ * ABI
+ * ~~~
+ *
+ * ``features/query/dbus/abi`` holds, in decimal, the highest ABI of the
+ * D-Bus query that the kernel answers. The number only grows: a kernel
+ * answers every ABI from 1 to the one it lists, each exactly as it was
+ * defined, and a layout never changes. A later ABI brings new
+ * operations, flags or layouts under its own number; a daemon learns
+ * what it may use from the number, never by trying.
+ *
+ * A request names the ABI it is written for. A request that uses what
+ * its ABI does not have (an ABI the kernel does not answer, an unknown
+ * operation, flag or permission bit) is refused with ``EOPNOTSUPP``; one
+ * that breaks the rules of its ABI is malformed and refused with
+ * ``EINVAL``.
+ *
+ * This header describes ABI 1.
+ */
 
 /**
  * DOC: dbus_limits
@@ -34,16 +101,20 @@
  * Limits
  * ~~~~~~
  *
- * - %APPARMOR_DBUS_QUERY_MAX_SIZE: most bytes in one write, header
- *   included; a larger write fails with ``E2BIG``.
- * - %APPARMOR_DBUS_QUERY_MAX_BATCH: most queries in one write.
- * - %APPARMOR_DBUS_QUERY_MAX_FIELD: most bytes in one string field,
- *   its terminating NUL excluded; a longer field fails with
- *   ``ENAMETOOLONG``.
+ * A kernel that answers ABI 1 takes requests up to these limits at least;
+ * ``features/query/dbus/`` lists the ones it applies, in decimal, in
+ * ``max_size``, ``max_batch`` and ``max_field``.
+ *
+ * - %APPARMOR_DBUS_QUERY_MAX_SIZE: bytes in one write, header included;
+ *   a larger write fails with ``E2BIG``.
+ * - %APPARMOR_DBUS_QUERY_MAX_BATCH: queries in one write.
+ * - %APPARMOR_DBUS_QUERY_MAX_FIELD: bytes in one string field, its NUL
+ *   excluded; a longer field fails with ``ENAMETOOLONG``. A page, so that
+ *   every query the generic label query of ``.access`` takes fits.
  */
-#define APPARMOR_DBUS_QUERY_MAX_SIZE 16384
+#define APPARMOR_DBUS_QUERY_MAX_SIZE 65536
 #define APPARMOR_DBUS_QUERY_MAX_BATCH 64
-#define APPARMOR_DBUS_QUERY_MAX_FIELD 1024
+#define APPARMOR_DBUS_QUERY_MAX_FIELD 4096
 
 /**
  * DOC: dbus_perms
@@ -78,10 +149,11 @@
  *
  * - %APPARMOR_DBUS_QUERY_AUDIT: log the decision through the kernel audit
  *   subsystem, as AppArmor logs its own decisions: a record for each
- *   profile that refuses (unless its policy keeps the denial quiet), lets
+ *   profile that refuses (unless its policy keeps the refusal quiet), lets
  *   the message through in complain mode, or audits it; nothing for an
- *   allowed, unaudited side. The process that opened the file must have
- *   held ``CAP_AUDIT_WRITE`` then, or the write fails with ``EPERM``.
+ *   allowed, unaudited side. As for any record written to audit, the
+ *   writer must hold ``CAP_AUDIT_WRITE``, and so must the process that
+ *   opened the file when it opened it, or the write fails with ``EPERM``.
  */
 #define APPARMOR_DBUS_QUERY_AUDIT (1U << 0)
 
@@ -120,12 +192,14 @@ enum apparmor_dbus_op {
  *
  * Every query carries all %APPARMOR_DBUS_FIELD_COUNT strings, each
  * terminated by a NUL; a field a query does not use must be empty.
+ * Labels are names as the writer's own policy namespace sees them, the
+ * way ``SO_PEERSEC`` reports them to the writer, without the " (mode)"
+ * suffix.
  */
 enum apparmor_dbus_field {
 	/**
 	 * @APPARMOR_DBUS_FIELD_SUBJECT_LABEL: label of the sender, the name
-	 * owner or the eavesdropper, without the " (mode)" suffix that
-	 * SO_PEERSEC adds. Never empty.
+	 * owner or the eavesdropper. Never empty.
 	 */
 	APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
 	/**
@@ -159,8 +233,8 @@ enum apparmor_dbus_field {
  * struct apparmor_dbus_query_hdr - start of every write
  */
 struct apparmor_dbus_query_hdr {
-	/** @version: %APPARMOR_DBUS_QUERY_VERSION. */
-	__u32 version;
+	/** @abi: the ABI the request is written for, 1 here. */
+	__u32 abi;
 	/** @flags: must be 0. */
 	__u32 flags;
 	/**
@@ -194,13 +268,13 @@ struct apparmor_dbus_query {
 	/** @flags: ``APPARMOR_DBUS_QUERY_*`` flags. */
 	__u32 flags;
 	/**
-	 * @subject_pid: process id of the subject, for audit records; 0 if
-	 * unknown.
+	 * @subject_pid: process id of the subject in the writer's pid
+	 * namespace, for audit records; 0 if unknown.
 	 */
 	__u32 subject_pid;
 	/**
-	 * @peer_pid: process id of the peer, for audit records; 0 if
-	 * unknown.
+	 * @peer_pid: process id of the peer in the writer's pid namespace,
+	 * for audit records; 0 if unknown.
 	 */
 	__u32 peer_pid;
 	/**
@@ -214,13 +288,13 @@ struct apparmor_dbus_query {
 /**
  * struct apparmor_dbus_perms - the answer for one side of a query
  *
- * Every profile of the side's label decides, as in the kernel's own
- * checks: a label stacked across namespaces is refused if any of its
- * profiles refuses. @allow, @deny, @audit and @quiet are the words the
- * ``labelall`` query of ``.access`` returns for the same label and
- * fields, limited to the dbus permission bits; @complain, @kill and
- * @denied hold asked permissions only. A side that was not asked about is
- * all zero.
+ * Every profile of the side's label decides, exactly as the kernel's own
+ * checks decide with that profile's modes: a label stacked across
+ * namespaces is refused if any of its profiles refuses. @allow, @deny,
+ * @audit and @quiet are the words the ``labelall`` query of ``.access``
+ * returns for the same label and fields, limited to the dbus permission
+ * bits; @complain, @kill and @denied hold asked permissions only. A side
+ * that was not asked about is all zero.
  */
 struct apparmor_dbus_perms {
 	/** @allow: permissions every profile of the label grants. */
@@ -232,40 +306,51 @@ struct apparmor_dbus_perms {
 	/** @quiet: permissions whose denial is not to be logged. */
 	__u32 quiet;
 	/**
-	 * @complain: asked permissions that a profile in complain mode does
-	 * not grant; such a profile lets them through, even past its own
-	 * ``deny`` rule, as AppArmor does for every other check.
+	 * @complain: asked permissions that a profile in complain mode
+	 * lets through although its rules do not grant them. A profile's
+	 * explicit ``deny`` rule refuses even in complain mode, as for
+	 * every other AppArmor check.
 	 */
 	__u32 complain;
 	/**
-	 * @kill: asked permissions that a profile in kill mode does not
-	 * grant; they are in @denied too. Nothing is killed: the daemon
-	 * that asks is not the subject.
+	 * @kill: asked permissions refused by a profile in kill mode; they
+	 * are in @denied too. Nothing is killed: the daemon that asks is
+	 * not the subject.
 	 */
 	__u32 kill;
 	/**
-	 * @denied: the decision, the asked permissions that some profile not
-	 * in complain mode refuses; 0 when allowed.
+	 * @denied: the decision, the asked permissions that some profile
+	 * refuses; 0 when allowed.
 	 */
 	__u32 denied;
 	/** @reserved: 0. */
 	__u32 reserved;
-	/**
-	 * @revision: the policy revision the answer was computed against:
-	 * the sum of the revisions of the namespaces holding the label's
-	 * profiles (for a label of one namespace, the value of that
-	 * namespace's revision file). The answer is what the policy of that
-	 * revision says: every load that moved the revision to it had
-	 * finished, and no later load had changed anything the answer read.
-	 * It stays valid while the revision files it sums read the same.
-	 */
-	__u64 revision;
 };
 
 /**
  * struct apparmor_dbus_answer - what a read returns for each query
+ *
+ * The answer holds while the policy generation is @generation, and no
+ * longer: a daemon may keep it, keyed by everything its query carried,
+ * while the status page shows @generation, if @generation is even.
  */
 struct apparmor_dbus_answer {
+	/**
+	 * @error: 0, or the errno for this query alone (a label that does
+	 * not resolve, for example); the other words are then zero. The
+	 * other answers of the same write are not affected.
+	 */
+	__u32 error;
+	/** @reserved: 0. */
+	__u32 reserved;
+	/**
+	 * @generation: the policy generation the answer was decided under.
+	 * Even: every word of the answer is what the policy of that
+	 * generation says. Odd: policy changed while the answer was decided;
+	 * it is what the kernel's own checks decided at some moment of that
+	 * change, and must not be kept.
+	 */
+	__u64 generation;
 	/**
 	 * @subject: the subject's %APPARMOR_DBUS_SEND, %APPARMOR_DBUS_BIND
 	 * or %APPARMOR_DBUS_EAVESDROP, checked against the peer.

@@ -7,11 +7,16 @@
 #define _SELFTESTS_APPARMOR_DBUS_QUERY_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/apparmor.h>
 #include <string.h>
 #include <unistd.h>
 
 #define DBUS_QUERY_FILE "/sys/kernel/security/apparmor/.dbus"
+#define POLICY_STATUS_FILE "/sys/kernel/security/apparmor/.status"
+
+/* The ABI of <linux/apparmor.h> these helpers write. */
+#define DQ_ABI 1
 
 /**
  * struct dq_request - a request being built
@@ -34,7 +39,7 @@ struct dq_request {
 static inline void dq_init(struct dq_request *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->hdr.version = APPARMOR_DBUS_QUERY_VERSION;
+	r->hdr.abi = DQ_ABI;
 	r->len = sizeof(r->hdr);
 	r->hdr.size = r->len;
 }
@@ -102,6 +107,26 @@ static inline int dq_send(int fd, const void *buf, size_t len,
 	if (n < 0)
 		return -errno;
 	return n / sizeof(*ans);
+}
+
+/**
+ * dq_generation - the policy generation now, from the status page
+ *
+ * Read with read(), which returns a consistent copy of the page.
+ *
+ * Returns: the generation, or (__u64)-1 if the page cannot be read
+ */
+static inline __u64 dq_generation(void)
+{
+	struct apparmor_status st;
+	int fd = open(POLICY_STATUS_FILE, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return (__u64)-1;
+	n = pread(fd, &st, sizeof(st), 0);
+	close(fd);
+	return n == sizeof(st) ? st.generation : (__u64)-1;
 }
 
 #endif /* _SELFTESTS_APPARMOR_DBUS_QUERY_H */

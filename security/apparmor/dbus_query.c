@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AppArmor security module
+ *
+ * The D-Bus query file, <securityfs>/apparmor/.dbus. A bus daemon writes
+ * up to APPARMOR_DBUS_QUERY_MAX_BATCH queries at once and reads one answer
+ * per query back. Each answer is decided by dbus.c under one policy
+ * generation, which it carries, and has its own status.
+ *
+ * A request is read in the view of the task that writes it: its labels
+ * resolve in the writer's policy namespace and its pids in the writer's
+ * pid namespace, and the writer's privilege counts as well as the
+ * opener's. An open file lends its holder nothing it could not do itself.
+ */
+
+#include <linux/align.h>
+#include <linux/array_size.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <kunit/visibility.h>
+
+#include "include/apparmor.h"
+#include "include/cred.h"
+#include "include/dbus.h"
+#include "include/dbus_query.h"
+#include "include/label.h"
+#include "include/policy.h"
+#include "include/policy_ns.h"
+
+#define MSG_PERMS (APPARMOR_DBUS_SEND | APPARMOR_DBUS_RECEIVE)
+/* The permission bits of ABI 1. */
+#define KNOWN_PERMS (MSG_PERMS | APPARMOR_DBUS_EAVESDROP | APPARMOR_DBUS_BIND)
+#define FIELD(f) BIT(APPARMOR_DBUS_FIELD_##f)
+#define MSG_FIELDS (BIT(APPARMOR_DBUS_FIELD_COUNT) - 1)
+
+/**
+ * struct dbus_op_rule - what a query of one operation may carry
+ * @perms: permissions that may be asked
+ * @fields: fields that may be non-empty, as a bit per field
+ */
+struct dbus_op_rule {
+	u32 perms;
+	u32 fields;
+};
+
+/* The operations of ABI 1; a hole or anything past the end is unknown. */
+static const struct dbus_op_rule op_rules[] = {
+	[APPARMOR_DBUS_OP_METHOD_CALL] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_SIGNAL] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_METHOD_RETURN] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_ERROR] = {
+		.perms = MSG_PERMS, .fields = MSG_FIELDS,
+	},
+	[APPARMOR_DBUS_OP_BIND] = {
+		.perms = APPARMOR_DBUS_BIND,
+		.fields = FIELD(SUBJECT_LABEL) | FIELD(BUS) | FIELD(SUBJECT_NAME),
+	},
+	[APPARMOR_DBUS_OP_EAVESDROP] = {
+		.perms = APPARMOR_DBUS_EAVESDROP,
+		.fields = FIELD(SUBJECT_LABEL) | FIELD(BUS),
+	},
+};
+
+/**
+ * parse_fields - split the strings of one query
+ * @s: start of the strings
+ * @avail: bytes of the record left for strings and padding
+ * @q: query to fill in
+ *
+ * Returns: bytes used by the strings, or -ENAMETOOLONG for a field over
+ * APPARMOR_DBUS_QUERY_MAX_FIELD, -EINVAL for a missing terminator.
+ */
+static ssize_t parse_fields(const char *s, size_t avail,
+			    struct aa_dbus_query *q)
+{
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
+		size_t scan = min_t(size_t, avail - off,
+				    APPARMOR_DBUS_QUERY_MAX_FIELD + 1);
+		const char *nul = memchr(s + off, '\0', scan);
+
+		if (!nul)
+			return scan > APPARMOR_DBUS_QUERY_MAX_FIELD ?
+				-ENAMETOOLONG : -EINVAL;
+		q->field[i] = s + off;
+		q->len[i] = nul - (s + off);
+		off += q->len[i] + 1;
+	}
+	return off;
+}
+
+/**
+ * check_query - check a query's permissions and fields agree with its op
+ * @q: the query, strings already split, operation known
+ *
+ * Returns: 0 or -EINVAL
+ */
+static int check_query(const struct aa_dbus_query *q)
+{
+	const struct dbus_op_rule *rule = &op_rules[q->op];
+	int i;
+
+	if (!q->request || (q->request & ~rule->perms))
+		return -EINVAL;
+	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
+		if (q->len[i] && !(rule->fields & BIT(i)))
+			return -EINVAL;
+	}
+	if (!q->len[APPARMOR_DBUS_FIELD_SUBJECT_LABEL])
+		return -EINVAL;
+	if ((q->request & APPARMOR_DBUS_RECEIVE) &&
+	    !q->len[APPARMOR_DBUS_FIELD_PEER_LABEL])
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * parse_query - validate one query record
+ * @p: start of the record
+ * @avail: bytes left in the request from @p
+ * @q: query to fill in
+ *
+ * Returns: size of the record, or a negative errno
+ */
+static ssize_t parse_query(const u8 *p, size_t avail, struct aa_dbus_query *q)
+{
+	const struct apparmor_dbus_query *rec = (const void *)p;
+	size_t strings_avail;
+	ssize_t used;
+	int error;
+
+	if (avail < sizeof(*rec) || rec->size < sizeof(*rec) ||
+	    rec->size > avail || !IS_ALIGNED(rec->size, 8))
+		return -EINVAL;
+	/* What ABI 1 does not have cannot even be laid out: refuse it first. */
+	if ((rec->flags & ~APPARMOR_DBUS_QUERY_AUDIT) ||
+	    rec->op >= ARRAY_SIZE(op_rules) || !op_rules[rec->op].perms ||
+	    (rec->request & ~KNOWN_PERMS))
+		return -EOPNOTSUPP;
+	strings_avail = rec->size - sizeof(*rec);
+	used = parse_fields(rec->strings, strings_avail, q);
+	if (used < 0)
+		return used;
+	/* Exactly the padding to the next multiple of 8, all zero. */
+	if (ALIGN(sizeof(*rec) + used, 8) != rec->size ||
+	    memchr_inv(rec->strings + used, 0, strings_avail - used))
+		return -EINVAL;
+
+	q->op = rec->op;
+	q->request = rec->request;
+	q->flags = rec->flags;
+	q->subject_pid = rec->subject_pid;
+	q->peer_pid = rec->peer_pid;
+	error = check_query(q);
+	if (error)
+		return error;
+	return rec->size;
+}
+
+/**
+ * aa_dbus_request_count - check the header of a write
+ * @buf: the bytes written, 8-byte aligned
+ * @size: number of bytes written
+ *
+ * Returns: the number of queries the header announces, or the errno
+ * documented in the uapi header for a bad header
+ */
+int aa_dbus_request_count(const void *buf, size_t size)
+{
+	const struct apparmor_dbus_query_hdr *hdr = buf;
+
+	if (size < sizeof(*hdr))
+		return -EINVAL;
+	if (hdr->abi < 1 || hdr->abi > AA_DBUS_ABI || hdr->flags)
+		return -EOPNOTSUPP;
+	if (hdr->size != size || !hdr->count ||
+	    hdr->count > APPARMOR_DBUS_QUERY_MAX_BATCH)
+		return -EINVAL;
+	return hdr->count;
+}
+EXPORT_SYMBOL_IF_KUNIT(aa_dbus_request_count);
+
+/**
+ * aa_dbus_parse_request - validate a whole write before answering any of it
+ * @buf: the bytes written, 8-byte aligned
+ * @size: number of bytes written
+ * @req: where to put the validated queries, with room for as many as
+ *       aa_dbus_request_count() returned; they point into @buf
+ *
+ * Returns: 0, or the errno documented in the uapi header for the first
+ * problem found; @req is then unusable.
+ */
+int aa_dbus_parse_request(const void *buf, size_t size,
+			  struct aa_dbus_request *req)
+{
+	size_t off = sizeof(struct apparmor_dbus_query_hdr);
+	int count = aa_dbus_request_count(buf, size);
+	int i;
+
+	if (count < 0)
+		return count;
+	req->count = count;
+	req->audit = false;
+	for (i = 0; i < count; i++) {
+		ssize_t used = parse_query((const u8 *)buf + off, size - off,
+					   &req->query[i]);
+
+		if (used < 0)
+			return used;
+		off += used;
+		if (req->query[i].flags & APPARMOR_DBUS_QUERY_AUDIT)
+			req->audit = true;
+	}
+	if (off != size)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(aa_dbus_parse_request);
+
+#define AA_DBUS_LABEL_SLOTS 16
+
+/**
+ * struct aa_dbus_cached_label - a label name and the profile it named
+ * @label: the profile's label, without a reference: it is used only
+ *         while the policy generation is still @gen, when the policy
+ *         itself holds the profile
+ * @view: namespace the name was resolved in; compared, never followed
+ * @gen: the even generation the name was resolved under
+ * @hash: jhash of the name
+ * @len: length of the name; 0 for an empty slot
+ *
+ * Only names that are the profile's own name in @view are remembered, so
+ * the name itself need not be: a hit is checked against the profile's.
+ */
+struct aa_dbus_cached_label {
+	struct aa_label *label;
+	struct aa_ns *view;
+	u64 gen;
+	u32 hash;
+	u16 len;
+};
+
+/**
+ * struct aa_dbus_file - state of one open .dbus file
+ * @lock: serialises writes and reads on this open file
+ * @owner: the thread whose write the answers in @answers belong to, a
+ *         reference; NULL before the first answered write
+ * @answered: the last write was answered; its answers are in @answers
+ *            until @owner reads them
+ * @nanswers: number of answers in @answers
+ * @answers: answers not read yet, or NULL; @one, or an array of a batch
+ * @one: room for the answer to a write of one query, the common case
+ * @next: the slot of @labels to fill next
+ * @labels: profiles that names of earlier queries resolved to
+ *
+ * Everything an open file needs to answer a write of one query is
+ * allocated when it is opened, charged to the opener's memory cgroup; a
+ * batch allocates room for its queries and answers, charged to the
+ * writer's. The file holds no reference to any policy: a descriptor left
+ * open keeps nothing alive that a policy change released.
+ */
+struct aa_dbus_file {
+	struct mutex lock; /* serialises use of the fields below */
+	struct pid *owner;
+	bool answered;
+	u32 nanswers;
+	struct apparmor_dbus_answer *answers;
+	struct apparmor_dbus_answer one;
+	unsigned int next;
+	struct aa_dbus_cached_label labels[AA_DBUS_LABEL_SLOTS];
+};
+
+/**
+ * names_profile - is @name the name of @label's profile
+ * @label: a profile's label
+ * @name: a name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * Returns: true if they are the same
+ */
+static bool names_profile(struct aa_label *label, const char *name,
+			  size_t len)
+{
+	const char *hname = labels_profile(label)->base.hname;
+
+	return strlen(hname) == len && !memcmp(hname, name, len);
+}
+
+/**
+ * resolve_label - find the label a query names, in the writer's view
+ * @df: the open file whose label cache to use, or NULL for none
+ * @base: the writer's label; names resolve in its namespace
+ * @gen: the generation the answer is being decided under
+ * @name: the label name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * A bus daemon asks about the same few labels over and over, and
+ * resolving a name walks its namespace's profile list. A name that
+ * resolved to a profile of the writer's namespace under the even
+ * generation @gen is remembered with the profile, without a reference:
+ * the policy holds the profile until a change moves the generation, and
+ * the remembered profile is used only while the generation has not moved.
+ *
+ * Returns: a reference to the label, or ERR_PTR(-ENOENT/-EINVAL/-ENOMEM)
+ */
+static struct aa_label *resolve_label(struct aa_dbus_file *df,
+				      struct aa_label *base, u64 gen,
+				      const char *name, size_t len)
+{
+	struct aa_dbus_cached_label *slot = NULL;
+	struct aa_ns *view = labels_ns(base);
+	struct aa_label *label;
+	u32 hash;
+	int i;
+
+	if (!df || (gen & 1))
+		return aa_label_strn_parse(base, name, len, GFP_KERNEL, false,
+					   false);
+	hash = jhash(name, len, 0);
+	for (i = 0; i < AA_DBUS_LABEL_SLOTS; i++) {
+		if (df->labels[i].len == len && df->labels[i].hash == hash &&
+		    df->labels[i].view == view) {
+			slot = &df->labels[i];
+			break;
+		}
+	}
+	if (slot && slot->gen == gen) {
+		label = NULL;
+		/*
+		 * A profile the policy no longer holds is freed only after
+		 * an RCU grace period that began after the generation moved:
+		 * the generation read unmoved inside a read-side critical
+		 * section proves the profile still alive there.
+		 */
+		rcu_read_lock();
+		if (aa_policy_gen_begin() == gen)
+			label = __aa_get_label(slot->label);
+		rcu_read_unlock();
+		if (label && names_profile(label, name, len))
+			return label;
+		aa_put_label(label);
+	}
+
+	label = aa_label_strn_parse(base, name, len, GFP_KERNEL, false, false);
+	/* Stacks are labels of their own that no policy holds. */
+	if (IS_ERR(label) || !label_isprofile(label) ||
+	    labels_ns(label) != view || !names_profile(label, name, len))
+		return label;
+	if (!slot) {
+		slot = &df->labels[df->next];
+		df->next = (df->next + 1) % AA_DBUS_LABEL_SLOTS;
+	}
+	*slot = (struct aa_dbus_cached_label) {
+		.label = label, .view = view, .gen = gen, .hash = hash,
+		.len = len,
+	};
+	return label;
+}
+
+/**
+ * resolve_side - the label of one side of a query, if it is needed
+ * @df: the open file, or NULL
+ * @base: the writer's label
+ * @gen: the generation the answer is being decided under
+ * @q: the query
+ * @field: the label's field
+ * @decides: the label's policy decides; else it is only named in records
+ * @error: set to the error of a label that decides and does not resolve
+ *
+ * Returns: a reference to the label, or NULL
+ */
+static struct aa_label *resolve_side(struct aa_dbus_file *df,
+				     struct aa_label *base, u64 gen,
+				     const struct aa_dbus_query *q, int field,
+				     bool decides, int *error)
+{
+	struct aa_label *label;
+
+	if (!q->len[field])
+		return NULL;
+	label = resolve_label(df, base, gen, q->field[field], q->len[field]);
+	if (!IS_ERR(label))
+		return label;
+	if (decides)
+		*error = PTR_ERR(label);
+	return NULL;
+}
+
+/**
+ * aa_dbus_answer - answer one validated query
+ * @df: the open file whose label cache to use, or NULL
+ * @base: the writer's label; names resolve in its view
+ * @q: the query
+ * @ans: the answer, with its own error and the generation it was decided
+ *       under
+ *
+ * The labels are resolved and every side decided, and logged if the query
+ * asks for it, between two readings of the policy generation: an answer
+ * carries an even generation only if no policy change began or was in
+ * progress meanwhile, and then says exactly what that generation's policy
+ * says. No lock is taken and nothing is waited for.
+ */
+VISIBLE_IF_KUNIT void aa_dbus_answer(struct aa_dbus_file *df,
+				     struct aa_label *base,
+				     const struct aa_dbus_query *q,
+				     struct apparmor_dbus_answer *ans)
+{
+	bool audit = q->flags & APPARMOR_DBUS_QUERY_AUDIT;
+	bool subj_decides = aa_dbus_subject_decides(q);
+	bool peer_decides = aa_dbus_peer_decides(q);
+	struct aa_label *subj = NULL, *peer = NULL;
+	int error = 0;
+	u64 gen;
+
+	memset(ans, 0, sizeof(*ans));
+	gen = aa_policy_gen_begin();
+	if (subj_decides || audit)
+		subj = resolve_side(df, base, gen, q,
+				    APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
+				    subj_decides, &error);
+	if (!error && (peer_decides || audit))
+		peer = resolve_side(df, base, gen, q,
+				    APPARMOR_DBUS_FIELD_PEER_LABEL,
+				    peer_decides, &error);
+	if (!error)
+		aa_dbus_decide(q, subj, peer, audit, ans);
+	ans->error = -error;
+	ans->generation = aa_policy_gen_end(gen);
+	aa_put_label(peer);
+	aa_put_label(subj);
+}
+EXPORT_SYMBOL_IF_KUNIT(aa_dbus_answer);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * aa_dbus_answer_as_current - aa_dbus_answer() for the tests
+ * @q: the query
+ * @ans: the answer
+ *
+ * Answers in the view of the current task, without a label cache.
+ */
+void aa_dbus_answer_as_current(const struct aa_dbus_query *q,
+			       struct apparmor_dbus_answer *ans)
+{
+	struct aa_label *base = aa_get_current_label();
+
+	aa_dbus_answer(NULL, base, q, ans);
+	aa_put_label(base);
+}
+EXPORT_SYMBOL_IF_KUNIT(aa_dbus_answer_as_current);
+#endif
+
+/**
+ * drop_answers - forget the answers of the last write
+ * @df: the open file
+ */
+static void drop_answers(struct aa_dbus_file *df)
+{
+	if (df->answers != &df->one)
+		kfree(df->answers);
+	df->answers = NULL;
+	df->nanswers = 0;
+}
+
+/**
+ * answers_busy - do unread answers belong to another live thread
+ * @df: the open file, locked
+ *
+ * Answers belong to the thread whose write they answer: another thread
+ * may neither read them nor replace them by a write of its own, unless
+ * that thread has exited.
+ *
+ * Returns: true if they do
+ */
+static bool answers_busy(struct aa_dbus_file *df)
+{
+	return df->answers && df->owner != task_pid(current) &&
+	       pid_has_task(df->owner, PIDTYPE_PID);
+}
+
+/**
+ * dbus_query_open - allocate the state of one open .dbus file
+ * @inode: the .dbus inode
+ * @file: the file being opened
+ *
+ * Returns: 0 or -ENOMEM
+ */
+static int dbus_query_open(struct inode *inode, struct file *file)
+{
+	struct aa_dbus_file *df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
+
+	if (!df)
+		return -ENOMEM;
+	mutex_init(&df->lock);
+	file->private_data = df;
+	return 0;
+}
+
+/**
+ * dbus_query_release - free what the open file holds
+ * @inode: the .dbus inode
+ * @file: the file being closed
+ *
+ * Returns: 0
+ */
+static int dbus_query_release(struct inode *inode, struct file *file)
+{
+	struct aa_dbus_file *df = file->private_data;
+
+	drop_answers(df);
+	put_pid(df->owner);
+	mutex_destroy(&df->lock);
+	kfree(df);
+	return 0;
+}
+
+/**
+ * may_write_audit - may this write make the kernel log records
+ * @file: the open .dbus file
+ *
+ * As for a record sent to the audit netlink socket: the capability must
+ * be held by the writer now and by the process that opened the file when
+ * it opened it, so that a descriptor handed to, or leaked into, a process
+ * without it lends it nothing.
+ *
+ * Returns: true if both held CAP_AUDIT_WRITE
+ */
+static bool may_write_audit(struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_AUDIT_WRITE) &&
+	       capable(CAP_AUDIT_WRITE);
+}
+
+/**
+ * handle_request - validate and answer one write
+ * @file: the open .dbus file
+ * @df: its state, locked
+ * @buf: the bytes written
+ * @size: their number
+ *
+ * A malformed write, one that asks for what this kernel does not have, or
+ * one the writer may not make fails as a whole, with nothing answered and
+ * nothing logged. Otherwise every query gets an answer of its own.
+ *
+ * Returns: 0 with the answers in @df->answers, or the errno of the write
+ */
+static int handle_request(struct file *file, struct aa_dbus_file *df,
+			  const void *buf, size_t size)
+{
+	DEFINE_FLEX(struct aa_dbus_request, one, query, count, 1);
+	struct apparmor_dbus_answer *answers = &df->one;
+	int count = aa_dbus_request_count(buf, size);
+	struct aa_dbus_request *req = one;
+	struct aa_label *base;
+	int error, i;
+
+	if (count < 0)
+		return count;
+	if (count > 1) {
+		req = kmalloc(struct_size(req, query, count),
+			      GFP_KERNEL_ACCOUNT);
+		answers = kmalloc_array(count, sizeof(*answers),
+					GFP_KERNEL_ACCOUNT);
+	}
+	error = -ENOMEM;
+	if (!req || !answers)
+		goto out;
+
+	error = aa_dbus_parse_request(buf, size, req);
+	if (!error && req->audit && !may_write_audit(file))
+		error = -EPERM;
+	if (!error) {
+		base = aa_get_current_label();
+		for (i = 0; i < count; i++)
+			aa_dbus_answer(df, base, &req->query[i], &answers[i]);
+		aa_put_label(base);
+		df->answers = answers;
+		df->nanswers = count;
+	}
+out:
+	if (error && answers != &df->one)
+		kfree(answers);
+	if (req != one)
+		kfree(req);
+	return error;
+}
+
+/* Writes up to this size are copied to the stack instead of allocated. */
+#define AA_DBUS_SMALL_WRITE 512
+
+/**
+ * dbus_query_write - take a request and compute all its answers
+ * @file: the open .dbus file
+ * @ubuf: the request
+ * @count: its size
+ * @ppos: file position, must be 0
+ *
+ * Returns: @count, or the errno listed in the documentation for a refused
+ * write, after which no answer is left to read
+ */
+static ssize_t dbus_query_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	u64 small[AA_DBUS_SMALL_WRITE / sizeof(u64)];
+	struct aa_dbus_file *df = file->private_data;
+	void *buf = NULL;
+	ssize_t error = 0;
+
+	if (*ppos)
+		error = -ESPIPE;
+	else if (count > APPARMOR_DBUS_QUERY_MAX_SIZE)
+		error = -E2BIG;
+	else if (count < sizeof(struct apparmor_dbus_query_hdr))
+		error = -EINVAL;
+	else if (count <= sizeof(small))
+		buf = small;
+	else
+		buf = kvmalloc(count, GFP_KERNEL_ACCOUNT);
+	if (!error && !buf)
+		error = -ENOMEM;
+	if (!error && copy_from_user(buf, ubuf, count))
+		error = -EFAULT;
+
+	mutex_lock(&df->lock);
+	if (answers_busy(df)) {
+		/* Another thread's answers stay, whatever this write was. */
+		if (!error)
+			error = -EBUSY;
+		goto unlock;
+	}
+	/* Whatever happens next, the answers of an earlier write are gone. */
+	drop_answers(df);
+	if (!error)
+		error = handle_request(file, df, buf, count);
+	df->answered = !error;
+	if (!error && df->owner != task_pid(current)) {
+		put_pid(df->owner);
+		df->owner = get_pid(task_pid(current));
+	}
+unlock:
+	mutex_unlock(&df->lock);
+	if (buf != small)
+		kvfree(buf);
+	return error ? error : count;
+}
+
+/**
+ * dbus_query_read - return every answer of the last write, once
+ * @file: the open .dbus file
+ * @ubuf: destination
+ * @size: its size, at least that of all the answers
+ * @ppos: file position, must be 0
+ *
+ * The answers are read as a stream: the first read after a write returns
+ * all of them and consumes them, later reads return 0 (end of file)
+ * until the next write. Only the thread that wrote may read them.
+ *
+ * Returns: bytes of answers, 0 once they were read, -ENODATA if no write
+ * was answered, -EBUSY if they answer another thread's write, -EMSGSIZE
+ * if @size cannot hold them all
+ */
+static ssize_t dbus_query_read(struct file *file, char __user *ubuf,
+			       size_t size, loff_t *ppos)
+{
+	struct aa_dbus_file *df = file->private_data;
+	size_t len;
+	ssize_t ret;
+
+	if (*ppos)
+		return -ESPIPE;
+
+	mutex_lock(&df->lock);
+	len = df->nanswers * sizeof(*df->answers);
+	if (!df->answered) {
+		ret = -ENODATA;
+	} else if (!df->answers) {
+		ret = 0;
+	} else if (df->owner != task_pid(current)) {
+		ret = -EBUSY;
+	} else if (size < len) {
+		ret = -EMSGSIZE;
+	} else if (copy_to_user(ubuf, df->answers, len)) {
+		ret = -EFAULT;
+	} else {
+		ret = len;
+		drop_answers(df);
+	}
+	mutex_unlock(&df->lock);
+	return ret;
+}
+
+const struct file_operations aa_dbus_query_fops = {
+	.owner = THIS_MODULE,
+	.open = dbus_query_open,
+	.release = dbus_query_release,
+	.write = dbus_query_write,
+	.read = dbus_query_read,
+};
