@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ static int user_avc(void)
 	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT);
 	if (fd < 0)
 		return -errno;
-	strcpy(req.text, "apparmor=\"DENIED\" dbus_audit_writer");
+	snprintf(req.text, sizeof(req.text), "apparmor=\"DENIED\" %s",
+		 "dbus_audit_writer");
 	req.nh.nlmsg_len = NLMSG_LENGTH(strlen(req.text) + 1);
 	req.nh.nlmsg_type = AUDIT_USER_AVC;
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;

@@ -1991,7 +1991,7 @@ TEST_F(dbus_audit, descriptor_inherited_across_exec)
 	len = readlink("/proc/self/exe", helper, sizeof(helper) - 32);
 	ASSERT_LT(0, len);
 	helper[len] = '\0';
-	strcpy(strrchr(helper, '/') + 1, "dbus_audit_writer");
+	snprintf(strrchr(helper, '/') + 1, 32, "dbus_audit_writer");
 	if (access(helper, X_OK))
 		SKIP(return, "no dbus_audit_writer next to this test");
 	snprintf(fdarg, sizeof(fdarg), "%d", self->fd);
