@@ -15,6 +15,7 @@ PATHS = [
     ('dbus', 'new .dbus query, both sides in 1 round trip'),
     ('batch', 'new .dbus query, 16 messages per write'),
     ('floor', 'floor: .dbus round trip, nothing matched'),
+    ('status', 'cached answer checked against the mapped status page'),
 ]
 
 
@@ -134,6 +135,8 @@ def main(log, outdir, base, kernel, versions):
              '', '| path | ns/message (median) | min | max | syscalls/message | x floor |',
              '| --- | ---: | ---: | ---: | ---: | ---: |']
     for p, desc in PATHS:
+        if p not in main:
+            continue
         r = main[p]
         lines.append('| %s | %d | %d | %d | %.3f | %.2fx |' % (
             desc, r['median'], r['min'], r['max'], r['syscalls'], r['median'] / floor))
@@ -171,6 +174,9 @@ def main(log, outdir, base, kernel, versions):
     rows = scal['rules']
     if rows:
         print('.dbus at %d rules / at %d: %.2fx' % (rows[-1][0], rows[0][0], rows[-1][2]))
+    length = dict((row[0], row) for row in scal['length'])
+    if 2048 in length:
+        print('at 2048 bytes: .dbus %d ns, .access kept %d ns' % (length[2048][1], length[2048][3]))
     print('stock/new per message: %.2fx, new/floor: %.2fx' % (stock_new, new_floor))
     if ('dbus-broker', 16) in e2e_summary:
         print('broker patched/stock at 16 names: %.2fx, mediation cost patched broker: %.1f%%'
