@@ -95,10 +95,10 @@ patched_debian_source() {
 	echo "$sum" >"$dir/patched.sum"
 }
 
-# need_uapi_headers OBJ: the uapi headers of the base's tree in OBJ/usr/include.
+# need_uapi_headers OBJ: the uapi headers of the base's tree in OBJ/usr/include,
+# installed again each time (a few seconds) so they follow the series.
 need_uapi_headers() {
-	[ -f "$1/usr/include/linux/apparmor.h" ] ||
-		run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$1" ARCH=x86_64 headers_install
+	run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$1" ARCH=x86_64 headers_install
 }
 
 HOST_PKGS="bc bison flex libelf-dev libssl-dev cpio xz-utils gcc make git perl python3 \
