@@ -38,7 +38,7 @@ for who in "p race_p" "c :race_ns:race_c"; do
 		apparmor_parser -q -o /tmp/race-$1-$member.bin /tmp/race-$1.sd
 	done
 done
-out=$(/rig/race-query 20 3 /tmp/race-p-Hello.bin /tmp/race-p-Ping.bin \
+out=$(/rig/race-query 60 3 /tmp/race-p-Hello.bin /tmp/race-p-Ping.bin \
 	/tmp/race-c-Hello.bin /tmp/race-c-Ping.bin 2>&1); rc=$?
 echo "$out" | sed 's/^/# /'
 [ $rc = 0 ] && tap_ok "every answer matches the policy of its generation" ||

@@ -28,7 +28,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <kunit/visibility.h>
+#include <asm/word-at-a-time.h>
 
 #include "include/apparmor.h"
 #include "include/cred.h"
@@ -79,6 +81,37 @@ static const struct dbus_op_rule op_rules[] = {
 };
 
 /**
+ * field_len - the length of the string at @s
+ * @s: start of the string
+ * @max: bytes that may be read from @s
+ *
+ * A word at a time wherever a whole word lies within @max bytes, as
+ * strscpy() looks for the end of a string: the DFA walks every field byte
+ * by byte later, and finding where a field ends should not cost as much
+ * again.
+ *
+ * Returns: the length, or @max if the first @max bytes hold no NUL
+ */
+static size_t field_len(const char *s, size_t max)
+{
+	const struct word_at_a_time constants = WORD_AT_A_TIME_CONSTANTS;
+	unsigned long c, data;
+	size_t len;
+
+	for (len = 0; max - len >= sizeof(c); len += sizeof(c)) {
+		c = get_unaligned((const unsigned long *)(s + len));
+		if (has_zero(c, &data, &constants)) {
+			data = prep_zero_mask(c, data, &constants);
+			data = create_zero_mask(data);
+			return len + find_zero(data);
+		}
+	}
+	while (len < max && s[len])
+		len++;
+	return len;
+}
+
+/**
  * parse_fields - split the strings of one query
  * @s: start of the strings
  * @avail: bytes of the record left for strings and padding
@@ -96,14 +129,14 @@ static ssize_t parse_fields(const char *s, size_t avail,
 	for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++) {
 		size_t scan = min_t(size_t, avail - off,
 				    APPARMOR_DBUS_QUERY_MAX_FIELD + 1);
-		const char *nul = memchr(s + off, '\0', scan);
+		size_t len = field_len(s + off, scan);
 
-		if (!nul)
+		if (len == scan)
 			return scan > APPARMOR_DBUS_QUERY_MAX_FIELD ?
 				-ENAMETOOLONG : -EINVAL;
 		q->field[i] = s + off;
-		q->len[i] = nul - (s + off);
-		off += q->len[i] + 1;
+		q->len[i] = len;
+		off += len + 1;
 	}
 	return off;
 }
@@ -302,7 +335,7 @@ static bool names_profile(struct aa_label *label, const char *name,
 {
 	const char *hname = labels_profile(label)->base.hname;
 
-	return strlen(hname) == len && !memcmp(hname, name, len);
+	return !strncmp(hname, name, len) && !hname[len];
 }
 
 /**
@@ -487,14 +520,22 @@ static void drop_answers(struct aa_dbus_file *df)
  *
  * Answers belong to the thread whose write they answer: another thread
  * may neither read them nor replace them by a write of its own, unless
- * that thread has exited.
+ * that thread is exiting or gone.
  *
  * Returns: true if they do
  */
 static bool answers_busy(struct aa_dbus_file *df)
 {
-	return df->answers && df->owner != task_pid(current) &&
-	       pid_has_task(df->owner, PIDTYPE_PID);
+	struct task_struct *owner;
+	bool busy;
+
+	if (!df->answers || df->owner == task_pid(current))
+		return false;
+	rcu_read_lock();
+	owner = pid_task(df->owner, PIDTYPE_PID);
+	busy = owner && !(READ_ONCE(owner->flags) & PF_EXITING);
+	rcu_read_unlock();
+	return busy;
 }
 
 /**

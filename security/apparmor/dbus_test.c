@@ -286,6 +286,29 @@ static void dbus_parse_field_too_long(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, parse(ctx));
 }
 
+/* Fields of every length around the word size end where their NUL is. */
+static void dbus_parse_field_lengths(struct kunit *test)
+{
+	struct dbus_test_ctx *ctx = test->priv;
+	const char *f[APPARMOR_DBUS_FIELD_COUNT];
+	char name[24];
+	int n, i;
+
+	for (n = 0; n < 20; n++) {
+		memset(name, 'n', n);
+		name[n] = '\0';
+		memcpy(f, bind_owned, sizeof(f));
+		f[APPARMOR_DBUS_FIELD_SUBJECT_NAME] = name;
+		req_init(&ctx->rb);
+		req_add(&ctx->rb, APPARMOR_DBUS_OP_BIND, APPARMOR_DBUS_BIND, f);
+		KUNIT_ASSERT_EQ(test, 0, parse(ctx));
+		for (i = 0; i < APPARMOR_DBUS_FIELD_COUNT; i++)
+			KUNIT_EXPECT_EQ_MSG(test, strlen(f[i]),
+					    ctx->req->query[0].len[i],
+					    "field %d of a %d-byte name", i, n);
+	}
+}
+
 static void dbus_parse_unknown_op(struct kunit *test)
 {
 	struct dbus_test_ctx *ctx = test->priv;
@@ -357,6 +380,7 @@ static struct kunit_case dbus_parse_cases[] = {
 	KUNIT_CASE(dbus_parse_missing_nul),
 	KUNIT_CASE(dbus_parse_nonzero_padding),
 	KUNIT_CASE(dbus_parse_field_too_long),
+	KUNIT_CASE(dbus_parse_field_lengths),
 	KUNIT_CASE(dbus_parse_unknown_op),
 	KUNIT_CASE(dbus_parse_bad_perms),
 	KUNIT_CASE(dbus_parse_field_not_for_op),

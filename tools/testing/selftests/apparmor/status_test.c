@@ -169,31 +169,32 @@ TEST_F(status, refused_load_leaves_it)
 TEST_F(status, namespaces_move_it)
 {
 	__u64 g0, seen[4];
-	int i, j;
+	int fd, i, j;
 
 	if (!aa_available() || access(NS_DIR, W_OK))
 		SKIP(return, "policy namespaces cannot be made here");
 	g0 = gen_now(_metadata, self);
-	/* Created and removed through the file system... */
-	ASSERT_EQ(0, mkdir(NS_DIR "/st_ns", 0755));
+	/* Made by a load into it, removed with its profile by .remove... */
+	ASSERT_EQ(0, aa_load_policy(ns_profile));
 	seen[0] = gen_now(_metadata, self);
 	EXPECT_EQ(g0 + 2, seen[0]);
-	ASSERT_EQ(0, aa_load_policy(ns_profile));
-	ASSERT_EQ(0, rmdir(NS_DIR "/st_ns"));
+	fd = open(AA_FS "/.remove", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(8, write(fd, ":st_ns:", 8));
+	close(fd);
 	seen[1] = gen_now(_metadata, self);
-	EXPECT_EQ(g0 + 6, seen[1]);
-	/* ...and by a load into it, then .remove of the namespace. */
+	EXPECT_EQ(g0 + 4, seen[1]);
+	/* ...made again under its old name, removed through rmdir. */
 	ASSERT_EQ(0, aa_load_policy(ns_profile));
 	seen[2] = gen_now(_metadata, self);
-	EXPECT_EQ(g0 + 8, seen[2]);
-	ASSERT_EQ(0, aa_remove_policy(ns_profile));
+	EXPECT_EQ(g0 + 6, seen[2]);
+	ASSERT_EQ(0, rmdir(NS_DIR "/st_ns"));
 	seen[3] = gen_now(_metadata, self);
-	EXPECT_EQ(g0 + 10, seen[3]);
+	EXPECT_EQ(g0 + 8, seen[3]);
 	/* A namespace made again under its old name is a new generation. */
 	for (i = 0; i < 4; i++)
 		for (j = i + 1; j < 4; j++)
 			EXPECT_NE(seen[i], seen[j]);
-	rmdir(NS_DIR "/st_ns");
 }
 
 static void check_param(struct __test_metadata *const _metadata,
