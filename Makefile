@@ -14,6 +14,7 @@ help:
 	@echo "make check BASE=B  the same on one base (B: a file in rig/bases/)"
 	@echo "make bench         benchmark the query paths on every base (docs/benchmark-BASE.md)"
 	@echo "make check-debug   KASAN/UBSAN/lockdep/kmemleak kernel: suite, fuzzing, races, failslab"
+	@echo "                   (BASE=7.3 by default, or BASE=6.12)"
 	@echo "make tree          build/tree: base + one git commit per patch"
 	@echo "make tree-reset    recreate build/tree from patches/ (drops work in it)"
 	@echo "make export        write build/tree back to patches/ and top-level copies"
@@ -54,8 +55,9 @@ bench:
 	@for b in $(if $(BASE),$(BASE),$$(ls rig/bases | sort -rV)); do \
 		echo "==== bench on base $$b"; BASE=$$b scripts/bench.sh || exit 1; done
 
+# Mainline by default; "make check-debug BASE=6.12" for the backport.
 check-debug:
-	@scripts/check-debug.sh
+	@BASE=$(if $(BASE),$(BASE),7.3) scripts/check-debug.sh
 
 clean:
 	rm -rf build
