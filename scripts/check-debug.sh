@@ -11,8 +11,9 @@ need_pkgs $HOST_PKGS
 step 1/4 "debug kernel: KASAN, UBSAN, lockdep, kmemleak, failslab (first build ~15 min)"
 "$TOP/scripts/tree.sh"
 EXTRA_CONFIG=$TOP/rig/debug.config KOUT=$BB/bzImage-debug "$TOP/scripts/build-kernel.sh"
-step 2/4 "patched dbus-daemon and initramfs"
+step 2/4 "patched dbus-daemon and dbus-broker, and the initramfs"
 "$TOP/scripts/build-dbus.sh"
+"$TOP/scripts/build-dbus-broker.sh"
 "$TOP/scripts/build-initramfs.sh"
 step 3/4 "booting the debug kernel: check suite, fuzzing, races, fault injection (~15 min)"
 # A guest that does not finish is counted by tap-summary.py (no "RIG: done").
