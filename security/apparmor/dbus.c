@@ -86,11 +86,12 @@ static const struct aa_dbus_side eavesdrop_side = {
  * aa_dbus_match_fields - walk a policy DFA across the fields of a query
  * @dfa: the policy DFA
  * @state: state to start in, normally the dbus class start state
- * @q: the query holding the strings
+ * @q: the query holding the strings, each NUL-terminated
  * @fields: which fields to match, in order; a NUL separates them
  * @nfields: number of entries in @fields
  *
- * Stops at the first dead state instead of consuming the rest.
+ * Stops after the first field that leaves the DFA in its dead state
+ * instead of consuming the rest.
  *
  * Returns: the state after the last field, or DFA_NOMATCH
  */
@@ -100,13 +101,10 @@ aa_state_t aa_dbus_match_fields(struct aa_dfa *dfa, aa_state_t state,
 {
 	unsigned int i;
 
-	for (i = 0; state && i < nfields; i++) {
-		if (i)
-			state = aa_dfa_null_transition(dfa, state);
-		if (state)
-			state = aa_dfa_match_len(dfa, state, q->field[fields[i]],
-						 q->len[fields[i]]);
-	}
+	/* The NUL ending each field but the last is the separator. */
+	for (i = 0; state && i < nfields; i++)
+		state = aa_dfa_match_len(dfa, state, q->field[fields[i]],
+					 q->len[fields[i]] + (i + 1 < nfields));
 	return state;
 }
 EXPORT_SYMBOL_IF_KUNIT(aa_dbus_match_fields);
@@ -301,26 +299,21 @@ static void label_dbus_decide(struct aa_label *label,
 }
 
 /**
- * side_decide - decide one side of a query, and log it if asked
+ * side_decide_logged - decide one side of a query and log it
  * @q: the query
  * @side: the check
  * @label: the label that decides
  * @other: the other party's label, for the record; NULL if unknown
- * @audit: log the decision
  * @out: the answer for this side
  */
-static void side_decide(const struct aa_dbus_query *q,
-			const struct aa_dbus_side *side,
-			struct aa_label *label, struct aa_label *other,
-			bool audit, struct apparmor_dbus_perms *out)
+static void side_decide_logged(const struct aa_dbus_query *q,
+			       const struct aa_dbus_side *side,
+			       struct aa_label *label, struct aa_label *other,
+			       struct apparmor_dbus_perms *out)
 {
 	DEFINE_AUDIT_DATA(ad, LSM_AUDIT_DATA_NONE, AA_CLASS_DBUS,
 			  dbus_op_names[q->op]);
 
-	if (!audit) {
-		label_dbus_decide(label, q, side, NULL, out);
-		return;
-	}
 	ad.subj_cred = current_cred();
 	if (q->len[side->name])
 		ad.name = q->field[side->name];
@@ -329,6 +322,28 @@ static void side_decide(const struct aa_dbus_query *q,
 	ad.dbus.peer_pid = global_pid(side->receive ? q->subject_pid :
 						      q->peer_pid);
 	label_dbus_decide(label, q, side, &ad, out);
+}
+
+/**
+ * side_decide - decide one side of a query, and log it if asked
+ * @q: the query
+ * @side: the check
+ * @label: the label that decides
+ * @other: the other party's label, for the record; NULL if unknown
+ * @audit: log the decision
+ * @out: the answer for this side
+ *
+ * The audit data is set up only for a decision that is logged.
+ */
+static void side_decide(const struct aa_dbus_query *q,
+			const struct aa_dbus_side *side,
+			struct aa_label *label, struct aa_label *other,
+			bool audit, struct apparmor_dbus_perms *out)
+{
+	if (audit)
+		side_decide_logged(q, side, label, other, out);
+	else
+		label_dbus_decide(label, q, side, NULL, out);
 }
 
 /**

@@ -18,7 +18,6 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
-#include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -278,18 +277,17 @@ EXPORT_SYMBOL_IF_KUNIT(aa_dbus_parse_request);
  *         itself holds the profile
  * @view: namespace the name was resolved in; compared, never followed
  * @gen: the even generation the name was resolved under
- * @hash: jhash of the name
  * @len: length of the name; 0 for an empty slot
  *
  * Only names that are the profile's own name in @view are remembered, so
- * the name itself need not be: a hit is checked against the profile's.
+ * the name itself need not be: the profile's is compared, @len bytes of
+ * it, which is its whole length.
  */
 struct aa_dbus_cached_label {
 	struct aa_label *label;
 	struct aa_ns *view;
 	u64 gen;
-	u32 hash;
-	u16 len;
+	size_t len;
 };
 
 /**
@@ -339,6 +337,76 @@ static bool names_profile(struct aa_label *label, const char *name,
 }
 
 /**
+ * cached_label - the label a name resolved to under this generation
+ * @df: the open file
+ * @view: the writer's namespace
+ * @gen: the even generation the answer is being decided under
+ * @name: the label name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * A profile the policy no longer holds is freed only after an RCU grace
+ * period that began after the generation moved: the generation read
+ * unmoved inside a read-side critical section proves every profile
+ * remembered under it still alive there, and its name unchanged.
+ *
+ * Returns: a reference to the label, or NULL if none is remembered
+ */
+static struct aa_label *cached_label(struct aa_dbus_file *df,
+				     struct aa_ns *view, u64 gen,
+				     const char *name, size_t len)
+{
+	struct aa_dbus_cached_label *slot;
+	struct aa_label *label = NULL;
+
+	rcu_read_lock();
+	if (aa_policy_gen_begin() != gen)
+		goto out;
+	for (slot = df->labels; slot < df->labels + AA_DBUS_LABEL_SLOTS;
+	     slot++) {
+		if (slot->gen == gen && slot->len == len &&
+		    slot->view == view &&
+		    !memcmp(labels_profile(slot->label)->base.hname, name,
+			    len)) {
+			label = __aa_get_label(slot->label);
+			break;
+		}
+	}
+out:
+	rcu_read_unlock();
+	return label;
+}
+
+/**
+ * remember_label - remember the profile a name resolved to
+ * @df: the open file
+ * @view: the writer's namespace
+ * @gen: the even generation the name was resolved under
+ * @label: the label, a profile of @view whose name is the name resolved
+ * @len: the name's length
+ *
+ * A slot remembered under an older generation is reused first: it can
+ * never be used again.
+ */
+static void remember_label(struct aa_dbus_file *df, struct aa_ns *view,
+			   u64 gen, struct aa_label *label, size_t len)
+{
+	struct aa_dbus_cached_label *slot = NULL;
+	int i;
+
+	for (i = 0; i < AA_DBUS_LABEL_SLOTS && !slot; i++) {
+		if (df->labels[i].gen != gen || !df->labels[i].len)
+			slot = &df->labels[i];
+	}
+	if (!slot) {
+		slot = &df->labels[df->next];
+		df->next = (df->next + 1) % AA_DBUS_LABEL_SLOTS;
+	}
+	*slot = (struct aa_dbus_cached_label) {
+		.label = label, .view = view, .gen = gen, .len = len,
+	};
+}
+
+/**
  * resolve_label - find the label a query names, in the writer's view
  * @df: the open file whose label cache to use, or NULL for none
  * @base: the writer's label; names resolve in its namespace
@@ -359,53 +427,19 @@ static struct aa_label *resolve_label(struct aa_dbus_file *df,
 				      struct aa_label *base, u64 gen,
 				      const char *name, size_t len)
 {
-	struct aa_dbus_cached_label *slot = NULL;
 	struct aa_ns *view = labels_ns(base);
 	struct aa_label *label;
-	u32 hash;
-	int i;
 
-	if (!df || (gen & 1))
-		return aa_label_strn_parse(base, name, len, GFP_KERNEL, false,
-					   false);
-	hash = jhash(name, len, 0);
-	for (i = 0; i < AA_DBUS_LABEL_SLOTS; i++) {
-		if (df->labels[i].len == len && df->labels[i].hash == hash &&
-		    df->labels[i].view == view) {
-			slot = &df->labels[i];
-			break;
-		}
-	}
-	if (slot && slot->gen == gen) {
-		label = NULL;
-		/*
-		 * A profile the policy no longer holds is freed only after
-		 * an RCU grace period that began after the generation moved:
-		 * the generation read unmoved inside a read-side critical
-		 * section proves the profile still alive there.
-		 */
-		rcu_read_lock();
-		if (aa_policy_gen_begin() == gen)
-			label = __aa_get_label(slot->label);
-		rcu_read_unlock();
-		if (label && names_profile(label, name, len))
+	if (df && !(gen & 1)) {
+		label = cached_label(df, view, gen, name, len);
+		if (label)
 			return label;
-		aa_put_label(label);
 	}
-
 	label = aa_label_strn_parse(base, name, len, GFP_KERNEL, false, false);
 	/* Stacks are labels of their own that no policy holds. */
-	if (IS_ERR(label) || !label_isprofile(label) ||
-	    labels_ns(label) != view || !names_profile(label, name, len))
-		return label;
-	if (!slot) {
-		slot = &df->labels[df->next];
-		df->next = (df->next + 1) % AA_DBUS_LABEL_SLOTS;
-	}
-	*slot = (struct aa_dbus_cached_label) {
-		.label = label, .view = view, .gen = gen, .hash = hash,
-		.len = len,
-	};
+	if (df && !(gen & 1) && !IS_ERR(label) && label_isprofile(label) &&
+	    labels_ns(label) == view && names_profile(label, name, len))
+		remember_label(df, view, gen, label, len);
 	return label;
 }
 
@@ -607,7 +641,7 @@ static bool may_write_audit(struct file *file)
 static int handle_request(struct file *file, struct aa_dbus_file *df,
 			  const void *buf, size_t size)
 {
-	DEFINE_FLEX(struct aa_dbus_request, one, query, count, 1);
+	DEFINE_RAW_FLEX(struct aa_dbus_request, one, query, 1);
 	struct apparmor_dbus_answer *answers = &df->one;
 	int count = aa_dbus_request_count(buf, size);
 	struct aa_dbus_request *req = one;
