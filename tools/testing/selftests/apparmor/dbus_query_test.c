@@ -2074,6 +2074,27 @@ static int cg_write(const char *dir, const char *file, const char *val)
  */
 #define PLAIN_FILE_MAX 1024
 
+/*
+ * Whether slab debugging (KASAN, slub_debug) makes a kilobyte object take
+ * more than a kilobyte, as SLUB's sysfs tells; false where it does not say.
+ */
+static bool slab_inflated(void)
+{
+	static const char *const caches[] = {
+		"/sys/kernel/slab/kmalloc-cg-1k", "/sys/kernel/slab/kmalloc-1k",
+	};
+	long object, slab;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(caches); i++) {
+		object = cg_read_long(caches[i], "object_size");
+		slab = cg_read_long(caches[i], "slab_size");
+		if (object > 0 && slab > 0)
+			return slab > object;
+	}
+	return false;
+}
+
 /* Per-file charge of opening MEM_FILES of @path. */
 static long open_cost(const char *cg, const char *path)
 {
@@ -2127,7 +2148,7 @@ static int measure_charges(const char *cg)
 	/* The charge moves in pages and per-cpu batches: allow 512 KiB. */
 	if (pending < MEM_FILES * (long)sizeof(ans) - 512 * 1024)
 		return 1;
-	if (plain > PLAIN_FILE_MAX)
+	if (plain > PLAIN_FILE_MAX || slab_inflated())
 		return 3;
 	return idle <= MEM_FILES * IDLE_BUDGET + 64 * 1024 ? 0 : 2;
 }
