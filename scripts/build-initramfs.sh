@@ -14,7 +14,7 @@ src=${SRC:-$TREE}
 obj=${KOBJ:-$OBJ}
 root=$BB/initramfs
 tools=$BB/tools
-need_pkgs busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev cpio gcc make
+need_pkgs busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev cpio gcc make rsync
 
 run_logged "$LOGS/headers.log" make -C "$src" O="$obj" ARCH=x86_64 headers_install
 sel=$src/tools/testing/selftests/apparmor

@@ -17,7 +17,8 @@ import re
 import sys
 
 KEYS = ('operation', 'class', 'profile', 'name', 'bus', 'path', 'interface',
-        'member', 'peer', 'requested_mask', 'denied_mask', 'pid', 'peer_pid')
+        'member', 'peer', 'peer_label', 'requested_mask', 'denied_mask', 'pid',
+        'task', 'peer_pid')
 # libapparmor's grammar (3.0.8 to 5.0.2) takes these dbus keys only as
 # quoted strings, while the kernel writes any string with a space, quote or
 # control character in hex, as it does for every untrusted string.
@@ -41,7 +42,7 @@ def fields(text):
 def value(key, raw):
     """A record value as a reader sees it: a number, quoted text, or the
     hex the kernel writes for a string it will not quote."""
-    if key.endswith('pid'):
+    if key.endswith('pid') or key == 'task':
         return raw
     if raw.startswith('"'):
         return raw.strip('"')
@@ -61,7 +62,7 @@ def read_console(console):
             got = {'event': int(m.group(2))}
             for kv in m.group(3).split():
                 k, v = kv.split('=', 1)
-                got[k] = v if k.endswith('pid') else bytes.fromhex(v).decode('utf-8', 'replace')
+                got[k] = v if k.endswith('pid') or k == 'task' else bytes.fromhex(v).decode('utf-8', 'replace')
             parsed[int(m.group(1))] = got
             continue
         m = VERSION.search(line)

@@ -143,9 +143,11 @@ kill $audit_pid 2>/dev/null
 wait 2>/dev/null
 
 # Who logged the service's refusal of Forbidden: the kernel for the
-# patched daemon (type 1400, with both connections' pids), the daemon
+# patched daemon (type 1400, with both connections' pids; the peer's label
+# is peer_label= on kernels with connection-addressed queries, peer=
+# before), the daemon
 # itself for the stock one (USER_AVC, type 1107).
-kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" requested_mask="receive" denied_mask="receive" peer_pid=[0-9]* peer="[^"]*"' /tmp/audit.log)
+kernel=$(grep 'type=1400 .*operation="dbus_method_call".*profile="e2e_service".*member="Forbidden" requested_mask="receive" denied_mask="receive" \(task=[0-9]* \)\?peer_pid=[0-9]* peer\(_label\)\?="[^"]*"' /tmp/audit.log)
 user=$(grep "type=1107 .*operation=\"dbus_method_call\".*$USER_MEMBER=\"Forbidden\"" /tmp/audit.log)
 # The eavesdrop refusal must come from the eavesdrop permission, whoever logs it.
 eaves=$(grep 'operation="dbus_eavesdrop"' /tmp/audit.log | grep 'DENIED' | grep e2e_client)

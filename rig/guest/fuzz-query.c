@@ -134,10 +134,16 @@ static int documented(int err)
 	       err == E2BIG;
 }
 
-/* What one answer's own error may be: a label that does not resolve. */
+/*
+ * What one answer's own error may be: a label that does not resolve, or
+ * (ABI 2) a descriptor that names no connection.
+ */
 static int answer_error_documented(uint32_t err)
 {
-	return !err || err == ENOENT || err == EINVAL || err == ENOMEM;
+	return !err || err == ENOENT || err == EINVAL || err == ENOMEM ||
+	       err == ENAMETOOLONG || err == EBADF || err == ENOTSOCK ||
+	       err == EAFNOSUPPORT || err == EPROTOTYPE ||
+	       err == EDESTADDRREQ || err == ENOTCONN;
 }
 
 static void check_answers(struct worker *w, const uint64_t *req,

@@ -54,9 +54,11 @@ static void report(unsigned int n, const char *payload)
 		print_field("interface", rec->dbus_interface);
 		print_field("member", rec->dbus_member);
 		print_field("peer", rec->peer);
+		print_field("peer_label", rec->peer_profile);
 		print_field("requested_mask", rec->requested_mask);
 		print_field("denied_mask", rec->denied_mask);
-		printf(" pid=%lu peer_pid=%lu", rec->pid, rec->peer_pid);
+		printf(" pid=%lu task=%lu peer_pid=%lu", rec->pid, rec->task,
+		       rec->peer_pid);
 		release(rec);
 	}
 	printf("\n");

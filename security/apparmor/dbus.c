@@ -15,6 +15,7 @@
 #include <linux/log2.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <kunit/visibility.h>
 
@@ -185,9 +186,12 @@ static void audit_dbus_field(struct audit_buffer *ab, const char *key,
  * @va: the audit data
  *
  * The record's pid and comm, which every LSM record starts with, name the
- * bus daemon that asked. The D-Bus part names the subject by its profile
- * and the other party by ``peer_pid`` and ``peer``; each key appears once,
- * with the names AppArmor's own records use.
+ * bus daemon that asked. The D-Bus part names the process whose profile
+ * decides by ``task`` and the other party by ``peer_pid`` and
+ * ``peer_label``, the keys libapparmor reads into a record's task,
+ * peer_pid and peer_profile, and the ones dbus-daemon's own records use
+ * for the peer; each key appears once. A pid that is not known is left
+ * out.
  */
 static void audit_dbus_cb(struct audit_buffer *ab, void *va)
 {
@@ -206,37 +210,37 @@ static void audit_dbus_cb(struct audit_buffer *ab, void *va)
 		aa_audit_perm_mask(ab, ad->denied, NULL, 0, dbus_perm_names,
 				   AA_DBUS_PERMS);
 	}
+	if (ad->dbus.pid)
+		audit_log_format(ab, " task=%d", ad->dbus.pid);
 	if (ad->dbus.peer_pid)
 		audit_log_format(ab, " peer_pid=%d", ad->dbus.peer_pid);
 	if (ad->peer) {
-		audit_log_format(ab, " peer=");
+		audit_log_format(ab, " peer_label=");
 		aa_label_xaudit(ab, labels_ns(ad->subj_label), ad->peer,
 				FLAGS_NONE, GFP_ATOMIC);
 	}
 }
 
-/**
- * global_pid - the number a pid the writer gave has in the initial pid ns
- * @nr: a pid as the writer sees it
- *
- * Audit records carry pids of the initial namespace; a daemon in a
- * container knows its clients by the pids of its own.
- *
- * Returns: the pid, or 0 if @nr names no process the writer can see
- */
-static pid_t global_pid(u32 nr)
-{
-	struct pid *pid;
-	pid_t global = 0;
+/* Records of all buses without CAP_AUDIT_WRITE together. */
+static DEFINE_RATELIMIT_STATE(unpriv_records, AA_DBUS_UNPRIV_INTERVAL,
+			      AA_DBUS_UNPRIV_ALL_BURST);
 
-	if (!nr || nr > PID_MAX_LIMIT)
-		return 0;
-	rcu_read_lock();
-	pid = find_pid_ns(nr, task_active_pid_ns(current));
-	if (pid)
-		global = pid_nr(pid);
-	rcu_read_unlock();
-	return global;
+/**
+ * may_log - is there room for one more record of this decision
+ * @ad: the audit data of a decision the policy wants logged
+ *
+ * A bus that may write audit records itself has them written as every
+ * other AppArmor record, under the audit subsystem's own rate limit. One
+ * without CAP_AUDIT_WRITE has a budget: per open file, and for all such
+ * buses together. A record past either is not written.
+ *
+ * Returns: true if the record may be written
+ */
+static bool may_log(struct apparmor_audit_data *ad)
+{
+	if (!ad->dbus.budget)
+		return true;
+	return __ratelimit(ad->dbus.budget) && __ratelimit(&unpriv_records);
 }
 
 /**
@@ -277,7 +281,7 @@ static void label_dbus_decide(struct aa_label *label,
 		} else if (d.log && d.type == AUDIT_APPARMOR_ALLOWED) {
 			complain |= side->perm;
 		}
-		if (ad && d.log) {
+		if (ad && d.log && may_log(ad)) {
 			/*
 			 * The daemon asks; the subject is elsewhere and is not
 			 * killed: a kill-mode refusal is logged as refused.
@@ -302,13 +306,16 @@ static void label_dbus_decide(struct aa_label *label,
  * side_decide_logged - decide one side of a query and log it
  * @q: the query
  * @side: the check
- * @label: the label that decides
- * @other: the other party's label, for the record; NULL if unknown
+ * @self: the party whose label decides
+ * @other: the other party, for the record; its label NULL if unknown
+ * @budget: the records left to a bus without CAP_AUDIT_WRITE, else NULL
  * @out: the answer for this side
  */
 static void side_decide_logged(const struct aa_dbus_query *q,
 			       const struct aa_dbus_side *side,
-			       struct aa_label *label, struct aa_label *other,
+			       const struct aa_dbus_party *self,
+			       const struct aa_dbus_party *other,
+			       struct ratelimit_state *budget,
 			       struct apparmor_dbus_perms *out)
 {
 	DEFINE_AUDIT_DATA(ad, LSM_AUDIT_DATA_NONE, AA_CLASS_DBUS,
@@ -317,63 +324,79 @@ static void side_decide_logged(const struct aa_dbus_query *q,
 	ad.subj_cred = current_cred();
 	if (q->len[side->name])
 		ad.name = q->field[side->name];
-	ad.peer = other;
+	ad.peer = other->label;
 	ad.dbus.query = q;
-	ad.dbus.peer_pid = global_pid(side->receive ? q->subject_pid :
-						      q->peer_pid);
-	label_dbus_decide(label, q, side, &ad, out);
+	ad.dbus.pid = self->pid;
+	ad.dbus.peer_pid = other->pid;
+	ad.dbus.budget = budget;
+	/* Who vouches for the record: pid and comm name the querier. */
+	if (budget)
+		ad.info = "unprivileged querier";
+	label_dbus_decide(self->label, q, side, &ad, out);
 }
 
 /**
  * side_decide - decide one side of a query, and log it if asked
  * @q: the query
  * @side: the check
- * @label: the label that decides
- * @other: the other party's label, for the record; NULL if unknown
+ * @self: the party whose label decides
+ * @other: the other party, for the record; its label NULL if unknown
  * @audit: log the decision
+ * @budget: the records left to a bus without CAP_AUDIT_WRITE, else NULL
  * @out: the answer for this side
  *
  * The audit data is set up only for a decision that is logged.
  */
 static void side_decide(const struct aa_dbus_query *q,
 			const struct aa_dbus_side *side,
-			struct aa_label *label, struct aa_label *other,
-			bool audit, struct apparmor_dbus_perms *out)
+			const struct aa_dbus_party *self,
+			const struct aa_dbus_party *other, bool audit,
+			struct ratelimit_state *budget,
+			struct apparmor_dbus_perms *out)
 {
 	if (audit)
-		side_decide_logged(q, side, label, other, out);
+		side_decide_logged(q, side, self, other, budget, out);
 	else
-		label_dbus_decide(label, q, side, NULL, out);
+		label_dbus_decide(self->label, q, side, NULL, out);
 }
 
 /**
  * aa_dbus_decide - decide every side a query asks about
  * @q: a validated query
- * @subj: the subject's label; required if aa_dbus_subject_decides(@q),
+ * @subj: the subject; its label is required if aa_dbus_subject_decides(@q),
  *        else NULL or the label for the peer's record
- * @peer: the peer's label; required if aa_dbus_peer_decides(@q), else
+ * @peer: the peer; its label is required if aa_dbus_peer_decides(@q), else
  *        NULL or the label for the subject's record
  * @audit: log each profile's decision through the kernel audit
+ * @budget: for a bus without CAP_AUDIT_WRITE, the records its open file
+ *          has left; NULL for one that may write audit records
  * @ans: its subject and peer words are set; sides not asked about are
  *       zero
  */
-void aa_dbus_decide(const struct aa_dbus_query *q, struct aa_label *subj,
-		    struct aa_label *peer, bool audit,
+void aa_dbus_decide(const struct aa_dbus_query *q,
+		    const struct aa_dbus_party *subj,
+		    const struct aa_dbus_party *peer, bool audit,
+		    struct ratelimit_state *budget,
 		    struct apparmor_dbus_answer *ans)
 {
+	static const struct aa_dbus_party nobody;
+
 	memset(&ans->subject, 0, sizeof(ans->subject));
 	memset(&ans->peer, 0, sizeof(ans->peer));
 	switch (q->op) {
 	case APPARMOR_DBUS_OP_BIND:
-		side_decide(q, &bind_side, subj, NULL, audit, &ans->subject);
+		side_decide(q, &bind_side, subj, &nobody, audit, budget,
+			    &ans->subject);
 		return;
 	case APPARMOR_DBUS_OP_EAVESDROP:
-		side_decide(q, &eavesdrop_side, subj, NULL, audit,
+		side_decide(q, &eavesdrop_side, subj, &nobody, audit, budget,
 			    &ans->subject);
 		return;
 	}
 	if (q->request & APPARMOR_DBUS_SEND)
-		side_decide(q, &send_side, subj, peer, audit, &ans->subject);
+		side_decide(q, &send_side, subj, peer, audit, budget,
+			    &ans->subject);
 	if (q->request & APPARMOR_DBUS_RECEIVE)
-		side_decide(q, &receive_side, peer, subj, audit, &ans->peer);
+		side_decide(q, &receive_side, peer, subj, audit, budget,
+			    &ans->peer);
 }

@@ -17,17 +17,22 @@
 #include <linux/array_size.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/net.h>
 #include <linux/overflow.h>
 #include <linux/pid.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 #include <kunit/visibility.h>
 #include <asm/word-at-a-time.h>
 
@@ -36,6 +41,7 @@
 #include "include/dbus.h"
 #include "include/dbus_query.h"
 #include "include/label.h"
+#include "include/net.h"
 #include "include/policy.h"
 #include "include/policy_ns.h"
 
@@ -157,23 +163,42 @@ static int check_query(const struct aa_dbus_query *q)
 		if (q->len[i] && !(rule->fields & BIT(i)))
 			return -EINVAL;
 	}
-	if (!q->len[APPARMOR_DBUS_FIELD_SUBJECT_LABEL])
+	if (q->subject_fd < -1 || q->peer_fd < -1)
 		return -EINVAL;
-	if ((q->request & APPARMOR_DBUS_RECEIVE) &&
+	/* A side is named by its label or by its connection, not both. */
+	if (q->subject_fd >= 0 && q->len[APPARMOR_DBUS_FIELD_SUBJECT_LABEL])
+		return -EINVAL;
+	if (q->subject_fd < 0 && !q->len[APPARMOR_DBUS_FIELD_SUBJECT_LABEL])
+		return -EINVAL;
+	if (q->peer_fd >= 0 &&
+	    (q->len[APPARMOR_DBUS_FIELD_PEER_LABEL] ||
+	     !(rule->fields & BIT(APPARMOR_DBUS_FIELD_PEER_LABEL))))
+		return -EINVAL;
+	if ((q->request & APPARMOR_DBUS_RECEIVE) && q->peer_fd < 0 &&
 	    !q->len[APPARMOR_DBUS_FIELD_PEER_LABEL])
 		return -EINVAL;
 	return 0;
 }
 
+/* ABI 2 records differ from ABI 1's only in what two words mean. */
+static_assert(sizeof(struct apparmor_dbus_query2) ==
+	      sizeof(struct apparmor_dbus_query));
+static_assert(offsetof(struct apparmor_dbus_query2, subject_fd) ==
+	      offsetof(struct apparmor_dbus_query, subject_pid));
+static_assert(offsetof(struct apparmor_dbus_query2, peer_fd) ==
+	      offsetof(struct apparmor_dbus_query, peer_pid));
+
 /**
  * parse_query - validate one query record
  * @p: start of the record
  * @avail: bytes left in the request from @p
+ * @abi: the ABI the request's header names
  * @q: query to fill in
  *
  * Returns: size of the record, or a negative errno
  */
-static ssize_t parse_query(const u8 *p, size_t avail, struct aa_dbus_query *q)
+static ssize_t parse_query(const u8 *p, size_t avail, u32 abi,
+			   struct aa_dbus_query *q)
 {
 	const struct apparmor_dbus_query *rec = (const void *)p;
 	size_t strings_avail;
@@ -200,8 +225,19 @@ static ssize_t parse_query(const u8 *p, size_t avail, struct aa_dbus_query *q)
 	q->op = rec->op;
 	q->request = rec->request;
 	q->flags = rec->flags;
-	q->subject_pid = rec->subject_pid;
-	q->peer_pid = rec->peer_pid;
+	if (abi >= 2) {
+		const struct apparmor_dbus_query2 *rec2 = (const void *)p;
+
+		q->subject_pid = 0;
+		q->peer_pid = 0;
+		q->subject_fd = rec2->subject_fd;
+		q->peer_fd = rec2->peer_fd;
+	} else {
+		q->subject_pid = rec->subject_pid;
+		q->peer_pid = rec->peer_pid;
+		q->subject_fd = -1;
+		q->peer_fd = -1;
+	}
 	error = check_query(q);
 	if (error)
 		return error;
@@ -244,7 +280,8 @@ EXPORT_SYMBOL_IF_KUNIT(aa_dbus_request_count);
 int aa_dbus_parse_request(const void *buf, size_t size,
 			  struct aa_dbus_request *req)
 {
-	size_t off = sizeof(struct apparmor_dbus_query_hdr);
+	const struct apparmor_dbus_query_hdr *hdr = buf;
+	size_t off = sizeof(*hdr);
 	int count = aa_dbus_request_count(buf, size);
 	int i;
 
@@ -254,7 +291,7 @@ int aa_dbus_parse_request(const void *buf, size_t size,
 	req->audit = false;
 	for (i = 0; i < count; i++) {
 		ssize_t used = parse_query((const u8 *)buf + off, size - off,
-					   &req->query[i]);
+					   hdr->abi, &req->query[i]);
 
 		if (used < 0)
 			return used;
@@ -302,6 +339,8 @@ struct aa_dbus_cached_label {
  * @one: room for the answer to a write of one query, the common case
  * @next: the slot of @labels to fill next
  * @labels: profiles that names of earlier queries resolved to
+ * @unpriv_records: the records a writer without CAP_AUDIT_WRITE may
+ *                  still have written through this file
  *
  * Everything an open file needs to answer a write of one query is
  * allocated when it is opened, charged to the opener's memory cgroup; a
@@ -318,6 +357,7 @@ struct aa_dbus_file {
 	struct apparmor_dbus_answer one;
 	unsigned int next;
 	struct aa_dbus_cached_label labels[AA_DBUS_LABEL_SLOTS];
+	struct ratelimit_state unpriv_records;
 };
 
 /**
@@ -444,13 +484,81 @@ static struct aa_label *resolve_label(struct aa_dbus_file *df,
 }
 
 /**
+ * global_pid - the number a pid the writer gave has in the initial pid ns
+ * @nr: a pid as the writer sees it
+ *
+ * Audit records carry pids of the initial namespace; a daemon in a
+ * container knows its clients by the pids of its own.
+ *
+ * Returns: the pid, or 0 if @nr names no process the writer can see
+ */
+static pid_t global_pid(u32 nr)
+{
+	struct pid *pid;
+	pid_t global = 0;
+
+	if (!nr || nr > PID_MAX_LIMIT)
+		return 0;
+	rcu_read_lock();
+	pid = find_pid_ns(nr, task_active_pid_ns(current));
+	if (pid)
+		global = pid_nr(pid);
+	rcu_read_unlock();
+	return global;
+}
+
+/**
+ * connection_side - who is at the other end of one of the writer's sockets
+ * @fd: the writer's descriptor
+ * @pid: set to the initial-namespace pid of the process that connected
+ *
+ * The label is the one the other end had when it connected, as
+ * SO_PEERSEC reports it, in its newest version; the pid is the one
+ * SO_PEERPIDFD names, kept by the socket after that process has exited.
+ *
+ * Returns: a reference to the label, or the ERR_PTR() the uapi header
+ * lists for a descriptor that names no connection
+ */
+static struct aa_label *connection_side(int fd, pid_t *pid)
+{
+	struct aa_label *label, *newest;
+	struct socket *sock;
+	struct sock *sk;
+
+	CLASS(fd, f)(fd);
+	if (fd_empty(f))
+		return ERR_PTR(-EBADF);
+	sock = sock_from_file(fd_file(f));
+	if (!sock)
+		return ERR_PTR(-ENOTSOCK);
+	sk = sock->sk;
+	if (sk->sk_family != AF_UNIX)
+		return ERR_PTR(-EAFNOSUPPORT);
+	if (sk->sk_type != SOCK_STREAM)
+		return ERR_PTR(-EPROTOTYPE);
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN)
+		return ERR_PTR(-EDESTADDRREQ);
+	label = aa_sk_peer_label(sk);
+	if (IS_ERR(label))
+		return ERR_PTR(-ENOTCONN);
+	spin_lock(&sk->sk_peer_lock);
+	*pid = pid_nr(sk->sk_peer_pid);
+	spin_unlock(&sk->sk_peer_lock);
+	newest = aa_get_newest_label(label);
+	aa_put_label(label);
+	return newest;
+}
+
+/**
  * resolve_side - the label of one side of a query, if it is needed
  * @df: the open file, or NULL
  * @base: the writer's label
  * @gen: the generation the answer is being decided under
  * @q: the query
  * @field: the label's field
+ * @fd: the writer's socket connected to the side, or -1
  * @decides: the label's policy decides; else it is only named in records
+ * @pid: set to the side's pid in the initial namespace, 0 if unknown
  * @error: set to the error of a label that decides and does not resolve
  *
  * Returns: a reference to the label, or NULL
@@ -458,10 +566,19 @@ static struct aa_label *resolve_label(struct aa_dbus_file *df,
 static struct aa_label *resolve_side(struct aa_dbus_file *df,
 				     struct aa_label *base, u64 gen,
 				     const struct aa_dbus_query *q, int field,
-				     bool decides, int *error)
+				     int fd, bool decides, pid_t *pid,
+				     int *error)
 {
 	struct aa_label *label;
 
+	if (fd >= 0) {
+		label = connection_side(fd, pid);
+		if (!IS_ERR(label))
+			return label;
+		/* A descriptor that names nobody is an error either way. */
+		*error = PTR_ERR(label);
+		return NULL;
+	}
 	if (!q->len[field])
 		return NULL;
 	label = resolve_label(df, base, gen, q->field[field], q->len[field]);
@@ -473,10 +590,49 @@ static struct aa_label *resolve_side(struct aa_dbus_file *df,
 }
 
 /**
+ * name_connection_side - give a side named by its connection a label name
+ * @base: the writer's label; the name is the one its view gives
+ * @label: the side's label
+ * @q: the copy of the query to fill in
+ * @field: the side's label field
+ * @buf: set to memory to free once the answer is decided, if any is used
+ *
+ * Rules match the other side's label by its name, the one the writer
+ * would have read with SO_PEERSEC: the same text stands in the field a
+ * label-named side would have filled.
+ *
+ * Returns: 0, -ENOMEM or -ENAMETOOLONG
+ */
+static int name_connection_side(struct aa_label *base,
+				struct aa_label *label,
+				struct aa_dbus_query *q, int field, char **buf)
+{
+	int len;
+
+	if (label_isprofile(label) && labels_ns(label) == labels_ns(base) &&
+	    label->hname) {
+		q->field[field] = label->hname;
+		q->len[field] = strlen(label->hname);
+		return 0;
+	}
+	len = aa_label_asxprint(buf, labels_ns(base), label,
+				FLAG_VIEW_SUBNS | FLAG_HIDDEN_UNCONFINED,
+				GFP_KERNEL_ACCOUNT);
+	if (len < 0)
+		return -ENOMEM;
+	if (len > APPARMOR_DBUS_QUERY_MAX_FIELD)
+		return -ENAMETOOLONG;
+	q->field[field] = *buf;
+	q->len[field] = len;
+	return 0;
+}
+
+/**
  * aa_dbus_answer - answer one validated query
  * @df: the open file whose label cache to use, or NULL
  * @base: the writer's label; names resolve in its view
  * @q: the query
+ * @budget: the records left to a writer without CAP_AUDIT_WRITE, or NULL
  * @ans: the answer, with its own error and the generation it was decided
  *       under
  *
@@ -489,31 +645,60 @@ static struct aa_label *resolve_side(struct aa_dbus_file *df,
 VISIBLE_IF_KUNIT void aa_dbus_answer(struct aa_dbus_file *df,
 				     struct aa_label *base,
 				     const struct aa_dbus_query *q,
+				     struct ratelimit_state *budget,
 				     struct apparmor_dbus_answer *ans)
 {
 	bool audit = q->flags & APPARMOR_DBUS_QUERY_AUDIT;
 	bool subj_decides = aa_dbus_subject_decides(q);
 	bool peer_decides = aa_dbus_peer_decides(q);
-	struct aa_label *subj = NULL, *peer = NULL;
+	struct aa_dbus_party subj = { }, peer = { };
+	char *subj_name = NULL, *peer_name = NULL;
+	struct aa_dbus_query named;
 	int error = 0;
 	u64 gen;
 
 	memset(ans, 0, sizeof(*ans));
+	if (audit) {
+		subj.pid = global_pid(q->subject_pid);
+		peer.pid = global_pid(q->peer_pid);
+	}
 	gen = aa_policy_gen_begin();
-	if (subj_decides || audit)
-		subj = resolve_side(df, base, gen, q,
-				    APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
-				    subj_decides, &error);
-	if (!error && (peer_decides || audit))
-		peer = resolve_side(df, base, gen, q,
-				    APPARMOR_DBUS_FIELD_PEER_LABEL,
-				    peer_decides, &error);
+	/*
+	 * A side named by its connection is always looked up: its label
+	 * name is DFA input for the other side's rules, and a descriptor
+	 * that names no connection is an error whichever side decides.
+	 */
+	if (subj_decides || audit || q->subject_fd >= 0)
+		subj.label = resolve_side(df, base, gen, q,
+					  APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
+					  q->subject_fd, subj_decides,
+					  &subj.pid, &error);
+	if (!error && (peer_decides || audit || q->peer_fd >= 0))
+		peer.label = resolve_side(df, base, gen, q,
+					  APPARMOR_DBUS_FIELD_PEER_LABEL,
+					  q->peer_fd, peer_decides,
+					  &peer.pid, &error);
+	if (!error && (q->subject_fd >= 0 || q->peer_fd >= 0)) {
+		int sf = APPARMOR_DBUS_FIELD_SUBJECT_LABEL;
+		int pf = APPARMOR_DBUS_FIELD_PEER_LABEL;
+
+		named = *q;
+		if (q->subject_fd >= 0)
+			error = name_connection_side(base, subj.label, &named,
+						     sf, &subj_name);
+		if (!error && q->peer_fd >= 0)
+			error = name_connection_side(base, peer.label, &named,
+						     pf, &peer_name);
+		q = &named;
+	}
 	if (!error)
-		aa_dbus_decide(q, subj, peer, audit, ans);
+		aa_dbus_decide(q, &subj, &peer, audit, budget, ans);
 	ans->error = -error;
 	ans->generation = aa_policy_gen_end(gen);
-	aa_put_label(peer);
-	aa_put_label(subj);
+	kfree(peer_name);
+	kfree(subj_name);
+	aa_put_label(peer.label);
+	aa_put_label(subj.label);
 }
 EXPORT_SYMBOL_IF_KUNIT(aa_dbus_answer);
 
@@ -530,7 +715,7 @@ void aa_dbus_answer_as_current(const struct aa_dbus_query *q,
 {
 	struct aa_label *base = aa_get_current_label();
 
-	aa_dbus_answer(NULL, base, q, ans);
+	aa_dbus_answer(NULL, base, q, NULL, ans);
 	aa_put_label(base);
 }
 EXPORT_SYMBOL_IF_KUNIT(aa_dbus_answer_as_current);
@@ -586,6 +771,10 @@ static int dbus_query_open(struct inode *inode, struct file *file)
 	if (!df)
 		return -ENOMEM;
 	mutex_init(&df->lock);
+	ratelimit_state_init(&df->unpriv_records, AA_DBUS_UNPRIV_INTERVAL,
+			     AA_DBUS_UNPRIV_FILE_BURST);
+	/* Records dropped are counted in the kernel log on close. */
+	ratelimit_set_flags(&df->unpriv_records, RATELIMIT_MSG_ON_RELEASE);
 	file->private_data = df;
 	return 0;
 }
@@ -603,6 +792,7 @@ static int dbus_query_release(struct inode *inode, struct file *file)
 
 	drop_answers(df);
 	put_pid(df->owner);
+	ratelimit_state_exit(&df->unpriv_records);
 	mutex_destroy(&df->lock);
 	kfree(df);
 	return 0;
@@ -626,6 +816,49 @@ static bool may_write_audit(struct file *file)
 }
 
 /**
+ * by_connections - does every party a record of this query names have a
+ *                  connection to the writer
+ * @q: a validated query
+ *
+ * Returns: true if the subject is named by a descriptor and the peer by
+ * one or not at all
+ */
+static bool by_connections(const struct aa_dbus_query *q)
+{
+	return q->subject_fd >= 0 &&
+	       (q->peer_fd >= 0 || !q->len[APPARMOR_DBUS_FIELD_PEER_LABEL]);
+}
+
+/**
+ * may_log_unprivileged - may a writer without CAP_AUDIT_WRITE have this
+ *                        request's decisions logged
+ * @req: a validated request that asks for records
+ *
+ * A bus that cannot write audit records itself (a user's session bus, a
+ * broker that dropped the capability) must still have its denials
+ * audited, but must not be able to fill the log with records about
+ * processes it made up. The kernel logs for it only decisions whose
+ * parties it identified itself, from the writer's own connections: every
+ * query that asks for records names each party by a descriptor. Such a
+ * record names, with the pid and comm every LSM record has, the querier
+ * whose word the message's names, path, interface and member are, and
+ * says that it is unprivileged; the writer's open file and all such
+ * writers together have a budget of records (may_log()).
+ *
+ * Returns: true if every audited query names its parties by connection
+ */
+static bool may_log_unprivileged(const struct aa_dbus_request *req)
+{
+	int i;
+
+	for (i = 0; i < req->count; i++)
+		if ((req->query[i].flags & APPARMOR_DBUS_QUERY_AUDIT) &&
+		    !by_connections(&req->query[i]))
+			return false;
+	return true;
+}
+
+/**
  * handle_request - validate and answer one write
  * @file: the open .dbus file
  * @df: its state, locked
@@ -644,6 +877,7 @@ static int handle_request(struct file *file, struct aa_dbus_file *df,
 	DEFINE_RAW_FLEX(struct aa_dbus_request, one, query, 1);
 	struct apparmor_dbus_answer *answers = &df->one;
 	int count = aa_dbus_request_count(buf, size);
+	struct ratelimit_state *budget = NULL;
 	struct aa_dbus_request *req = one;
 	struct aa_label *base;
 	int error, i;
@@ -661,12 +895,16 @@ static int handle_request(struct file *file, struct aa_dbus_file *df,
 		goto out;
 
 	error = aa_dbus_parse_request(buf, size, req);
-	if (!error && req->audit && !may_write_audit(file))
-		error = -EPERM;
+	if (!error && req->audit && !may_write_audit(file)) {
+		budget = &df->unpriv_records;
+		if (!may_log_unprivileged(req))
+			error = -EPERM;
+	}
 	if (!error) {
 		base = aa_get_current_label();
 		for (i = 0; i < count; i++)
-			aa_dbus_answer(df, base, &req->query[i], &answers[i]);
+			aa_dbus_answer(df, base, &req->query[i], budget,
+				       &answers[i]);
 		aa_put_label(base);
 		df->answers = answers;
 		df->nanswers = count;

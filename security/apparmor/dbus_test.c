@@ -189,6 +189,42 @@ static void dbus_parse_unknown_abi(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, parse(ctx));
 }
 
+static const char *const hello_by_fd[APPARMOR_DBUS_FIELD_COUNT] = {
+	"", "kunit_peer", "session", ":1.7", "org.example.Svc",
+	"/org/example/Obj", "org.example.Iface", "Hello",
+};
+
+static void dbus_parse_abi2_descriptors(struct kunit *test)
+{
+	struct dbus_test_ctx *ctx = test->priv;
+	const struct aa_dbus_query *q = &ctx->req->query[0];
+	struct apparmor_dbus_query2 *q2;
+
+	hdr_of(&ctx->rb)->abi = 2;
+	req_add(&ctx->rb, APPARMOR_DBUS_OP_METHOD_CALL, APPARMOR_DBUS_SEND,
+		hello_by_fd);
+	q2 = (void *)ctx->rb.last;
+	q2->subject_fd = 7;
+	q2->peer_fd = -1;
+	KUNIT_ASSERT_EQ(test, 0, parse(ctx));
+	KUNIT_EXPECT_EQ(test, 7, q->subject_fd);
+	KUNIT_EXPECT_EQ(test, -1, q->peer_fd);
+	KUNIT_EXPECT_EQ(test, 0, q->subject_pid);
+	/* A side named twice, or by a descriptor below -1: malformed. */
+	q2->peer_fd = 8;
+	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	q2->peer_fd = -2;
+	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	/* Nothing names the subject. */
+	q2->peer_fd = -1;
+	q2->subject_fd = -1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+	/* In ABI 1 the same words are pids, and no side is a descriptor. */
+	hdr_of(&ctx->rb)->abi = 1;
+	ctx->rb.last->subject_pid = 7;
+	KUNIT_EXPECT_EQ(test, -EINVAL, parse(ctx));
+}
+
 static void dbus_parse_unknown_flags(struct kunit *test)
 {
 	struct dbus_test_ctx *ctx = test->priv;
@@ -373,6 +409,7 @@ static struct kunit_case dbus_parse_cases[] = {
 	KUNIT_CASE(dbus_parse_full_batch),
 	KUNIT_CASE(dbus_parse_short_header),
 	KUNIT_CASE(dbus_parse_unknown_abi),
+	KUNIT_CASE(dbus_parse_abi2_descriptors),
 	KUNIT_CASE(dbus_parse_unknown_flags),
 	KUNIT_CASE(dbus_parse_size_mismatch),
 	KUNIT_CASE(dbus_parse_bad_count),

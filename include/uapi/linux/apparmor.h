@@ -92,7 +92,9 @@ struct apparmor_status {
  * that breaks the rules of its ABI is malformed and refused with
  * ``EINVAL``.
  *
- * This header describes ABI 1.
+ * This header describes ABIs 1 and 2. ABI 2 adds one record layout,
+ * &struct apparmor_dbus_query2, in which each side of a query may be
+ * named by the writer's connection to it instead of by a label.
  */
 
 /**
@@ -153,7 +155,9 @@ struct apparmor_status {
  *   the message through in complain mode, or audits it; nothing for an
  *   allowed, unaudited side. As for any record written to audit, the
  *   writer must hold ``CAP_AUDIT_WRITE``, and so must the process that
- *   opened the file when it opened it, or the write fails with ``EPERM``.
+ *   opened the file when it opened it, or the write fails with ``EPERM``;
+ *   in ABI 2, a writer without it may ask for records of queries whose
+ *   parties it names by descriptor only, within a budget of records.
  */
 #define APPARMOR_DBUS_QUERY_AUDIT (1U << 0)
 
@@ -282,6 +286,52 @@ struct apparmor_dbus_query {
 	 * &enum apparmor_dbus_field order, then 0 to 7 zero bytes up to the
 	 * next multiple of 8: @size is exactly that, nothing more.
 	 */
+	char strings[];
+};
+
+/**
+ * struct apparmor_dbus_query2 - one query, ABI 2
+ *
+ * The records of a request whose header says ABI 2. The same layout as
+ * &struct apparmor_dbus_query, with the two pid words replaced: a side
+ * is named either by its label field, as in ABI 1, or by a descriptor of
+ * the writer, a connected ``AF_UNIX`` stream socket whose other end
+ * belongs to the subject or the peer, and then its label field must be
+ * empty. The descriptor is looked up in the writer's descriptor table
+ * when the query is answered. For such a side the kernel takes the label
+ * the other end had when it connected (as ``SO_PEERSEC`` reports it), in
+ * its newest version if its profiles were replaced since, and the
+ * process that connected (as ``SO_PEERPIDFD`` names it). Both stay with
+ * the socket: a client that has exited or closed its end since is still
+ * the side the query names, and is answered about and logged as such.
+ * A side named by its label has no pid in records.
+ *
+ * A descriptor that cannot name a side answers its query alone with an
+ * error: ``EBADF`` if it is not open, ``ENOTSOCK`` if it is not a
+ * socket, ``EAFNOSUPPORT`` if it is not ``AF_UNIX``, ``EPROTOTYPE`` if it
+ * is not ``SOCK_STREAM``, ``EDESTADDRREQ`` for a listening socket and
+ * ``ENOTCONN`` for a socket that never connected.
+ */
+struct apparmor_dbus_query2 {
+	/** @size: as in &struct apparmor_dbus_query. */
+	__u32 size;
+	/** @op: an &enum apparmor_dbus_op. */
+	__u32 op;
+	/** @request: as in &struct apparmor_dbus_query. */
+	__u32 request;
+	/** @flags: ``APPARMOR_DBUS_QUERY_*`` flags. */
+	__u32 flags;
+	/**
+	 * @subject_fd: the writer's socket connected to the subject, or -1
+	 * to name the subject by %APPARMOR_DBUS_FIELD_SUBJECT_LABEL.
+	 */
+	__s32 subject_fd;
+	/**
+	 * @peer_fd: the writer's socket connected to the peer, or -1 to name
+	 * the peer by %APPARMOR_DBUS_FIELD_PEER_LABEL.
+	 */
+	__s32 peer_fd;
+	/** @strings: as in &struct apparmor_dbus_query. */
 	char strings[];
 };
 

@@ -16,7 +16,7 @@
 #include "label.h"
 
 /* The highest ABI of <linux/apparmor.h> this kernel answers. */
-#define AA_DBUS_ABI 1
+#define AA_DBUS_ABI 2
 
 /**
  * struct aa_dbus_request - a validated write: all its queries
@@ -32,6 +32,7 @@ struct aa_dbus_request {
 };
 
 struct aa_dbus_file;
+struct ratelimit_state;
 
 extern const struct file_operations aa_dbus_query_fops;
 
@@ -42,6 +43,7 @@ int aa_dbus_parse_request(const void *buf, size_t size,
 #if IS_ENABLED(CONFIG_KUNIT)
 void aa_dbus_answer(struct aa_dbus_file *df, struct aa_label *base,
 		    const struct aa_dbus_query *q,
+		    struct ratelimit_state *budget,
 		    struct apparmor_dbus_answer *ans);
 
 void aa_dbus_answer_as_current(const struct aa_dbus_query *q,

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/apparmor.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define DBUS_QUERY_FILE "/sys/kernel/security/apparmor/.dbus"
+#define DBUS_ABI_FILE "/sys/kernel/security/apparmor/features/query/dbus/abi"
 #define POLICY_STATUS_FILE "/sys/kernel/security/apparmor/.status"
 
 /* The ABI of <linux/apparmor.h> these helpers write. */
@@ -31,6 +33,28 @@ struct dq_request {
 	};
 	size_t len;
 };
+
+/**
+ * dq_kernel_abi - the highest ABI of the query this kernel answers
+ *
+ * Returns: the number features/query/dbus/abi holds, or 0 if it cannot
+ * be read
+ */
+static inline unsigned int dq_kernel_abi(void)
+{
+	char buf[16];
+	ssize_t n;
+	int fd = open(DBUS_ABI_FILE, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoul(buf, NULL, 10);
+}
 
 /**
  * dq_init - start an empty request
@@ -83,6 +107,31 @@ static inline struct apparmor_dbus_query *dq_add(struct dq_request *r,
 	r->len += q->size;
 	r->hdr.count++;
 	r->hdr.size = r->len;
+	return q;
+}
+
+/**
+ * dq_add2 - append one query whose sides may be named by connections
+ * @r: an ABI 2 request (set @r->hdr.abi to 2 after dq_init())
+ * @op: an APPARMOR_DBUS_OP_* value
+ * @request: the permissions asked
+ * @f: the strings, as for dq_add(); a side named by its connection
+ *     leaves its label empty
+ * @subject_fd: the socket connected to the subject, or -1
+ * @peer_fd: the socket connected to the peer, or -1
+ *
+ * Returns: the new query, or NULL if it does not fit
+ */
+static inline struct apparmor_dbus_query2 *
+dq_add2(struct dq_request *r, __u32 op, __u32 request, const char *const *f,
+	int subject_fd, int peer_fd)
+{
+	struct apparmor_dbus_query2 *q = (void *)dq_add(r, op, request, f);
+
+	if (q) {
+		q->subject_fd = subject_fd;
+		q->peer_fd = peer_fd;
+	}
 	return q;
 }
 

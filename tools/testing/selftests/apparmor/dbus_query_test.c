@@ -14,13 +14,16 @@
 #include <linux/netlink.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 
 #include "common.h"
 #include "dbus_query.h"
@@ -1006,7 +1009,8 @@ TEST_F(dbus_query, err_header)
 	expect_refused(_metadata, self->fd, r.buf, r.len + 8, EINVAL);
 	r.hdr.size -= 8;
 	/* An ABI this kernel does not answer is unknown, not malformed. */
-	r.hdr.abi = 2;
+	ASSERT_LE(DQ_ABI, dq_kernel_abi());
+	r.hdr.abi = dq_kernel_abi() + 1;
 	expect_refused(_metadata, self->fd, r.buf, r.len, EOPNOTSUPP);
 	r.hdr.abi = 0;
 	expect_refused(_metadata, self->fd, r.buf, r.len, EOPNOTSUPP);
@@ -1503,12 +1507,13 @@ static int recv_fd(int sock)
  * @fd: the audit netlink socket
  * @was_enabled: the audit enabled state to restore
  * @n: number of dbus records in @rec
+ * @total: number of dbus records collected, also those not in @rec
  * @rec: their text, from "apparmor=" on
  */
 struct audit_log {
 	int fd;
 	__u32 was_enabled;
-	int n;
+	int n, total;
 	char rec[MAX_RECORDS][1024];
 };
 
@@ -1606,6 +1611,7 @@ static void audit_collect(struct audit_log *log, int quiet_ms)
 	char buf[8192];
 
 	log->n = 0;
+	log->total = 0;
 	while (poll(&pfd, 1, quiet_ms) > 0) {
 		struct nlmsghdr *nh = (void *)buf;
 		ssize_t n = recv(log->fd, buf, sizeof(buf) - 1, 0);
@@ -1623,6 +1629,7 @@ static void audit_collect(struct audit_log *log, int quiet_ms)
 		if (!start || !strstr(start, "operation=\"dbus_"))
 			continue;
 		printf("audit-record: type=%u %s\n", nh->nlmsg_type, text);
+		log->total++;
 		if (log->n < MAX_RECORDS)
 			snprintf(log->rec[log->n++], sizeof(log->rec[0]), "%s",
 				 start);
@@ -1718,7 +1725,8 @@ static void expect_unique_keys(struct __test_metadata *const _metadata,
 			       const char *rec)
 {
 	static const char *const keys[] = {
-		" pid=", " comm=", " peer_pid=", " peer=", " name=",
+		" pid=", " comm=", " task=", " peer_pid=", " peer_label=",
+		" peer=", " name=",
 		" requested_mask=", " denied_mask=", " profile=",
 	};
 	int i;
@@ -1743,14 +1751,14 @@ TEST_F(dbus_audit, denied_send_and_receive)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_client\" name=\"org.example.Svc\"",
 		      self->prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"send\" denied_mask=\"send\" peer_pid=%d peer=\"dq_service\"",
-		      self->peer_pid);
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d peer_label=\"dq_service\"",
+		      self->subject_pid, self->peer_pid);
 	/* The receiver's record names the sender as its peer. */
 	expect_record(_metadata, self->log.rec[1],
 		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_service\" name=\":1.1\"",
 		      self->prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"receive\" denied_mask=\"receive\" peer_pid=%d peer=\"dq_client\"",
-		      self->subject_pid);
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d peer_label=\"dq_client\"",
+		      self->peer_pid, self->subject_pid);
 	expect_unique_keys(_metadata, self->log.rec[0]);
 	expect_unique_keys(_metadata, self->log.rec[1]);
 }
@@ -1771,8 +1779,8 @@ TEST_F(dbus_audit, audit_rule_logs_allowed_use)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"AUDIT\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_client\"",
 		      self->prefix,
-		      " bus=\"session\" path=\"/org/example/Audited\" requested_mask=\"send\" peer_pid=%d peer=\"dq_service\"",
-		      self->peer_pid);
+		      " bus=\"session\" path=\"/org/example/Audited\" requested_mask=\"send\" task=%d peer_pid=%d peer_label=\"dq_service\"",
+		      self->subject_pid, self->peer_pid);
 }
 
 TEST_F(dbus_audit, quiet_deny_is_silent)
@@ -1792,8 +1800,8 @@ TEST_F(dbus_audit, complain_logs_allowed)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"ALLOWED\" operation=\"dbus_method_return\" class=\"dbus\" profile=\"dq_complain\"",
 		      self->prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"send\" denied_mask=\"send\" peer_pid=%d",
-		      self->peer_pid);
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d",
+		      self->subject_pid, self->peer_pid);
 }
 
 TEST_F(dbus_audit, bind_and_eavesdrop)
@@ -1805,8 +1813,8 @@ TEST_F(dbus_audit, bind_and_eavesdrop)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_bind\" class=\"dbus\" profile=\"dq_service\" name=\"org.example.Other\"",
 		      self->prefix,
-		      " bus=\"session\" requested_mask=\"bind\" denied_mask=\"bind\" peer_pid=%d",
-		      self->peer_pid);
+		      " bus=\"session\" requested_mask=\"bind\" denied_mask=\"bind\" task=%d",
+		      self->subject_pid);
 
 	ASSERT_EQ(0, ask_audited(self, OP_EAVESDROP, EAVESDROP_PERM,
 				 FIELDS("dq_service", "", "system", "", "", "",
@@ -1815,8 +1823,8 @@ TEST_F(dbus_audit, bind_and_eavesdrop)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_eavesdrop\" class=\"dbus\" profile=\"dq_service\"",
 		      self->prefix,
-		      " bus=\"system\" requested_mask=\"eavesdrop\" denied_mask=\"eavesdrop\" peer_pid=%d",
-		      self->peer_pid);
+		      " bus=\"system\" requested_mask=\"eavesdrop\" denied_mask=\"eavesdrop\" task=%d",
+		      self->subject_pid);
 }
 
 /* Quotes, spaces, a newline and UTF-8 in every string the daemon sends. */
@@ -1831,13 +1839,13 @@ TEST_F(dbus_audit, hostile_strings)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_service\" name=650A66",
 		      self->prefix,
-		      " bus=612262 path=2F67C3A9 interface=683D226922 member=6A206B requested_mask=\"send\" denied_mask=\"send\" peer_pid=%d peer=\"dq_client\"",
-		      self->peer_pid);
+		      " bus=612262 path=2F67C3A9 interface=683D226922 member=6A206B requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d peer_label=\"dq_client\"",
+		      self->subject_pid, self->peer_pid);
 	expect_record(_metadata, self->log.rec[1],
 		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_client\" name=632064",
 		      self->prefix,
-		      " bus=612262 path=2F67C3A9 interface=683D226922 member=6A206B requested_mask=\"receive\" denied_mask=\"receive\" peer_pid=%d peer=\"dq_service\"",
-		      self->subject_pid);
+		      " bus=612262 path=2F67C3A9 interface=683D226922 member=6A206B requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d peer_label=\"dq_service\"",
+		      self->peer_pid, self->subject_pid);
 }
 
 /*
@@ -1853,8 +1861,8 @@ TEST_F(dbus_audit, unknown_peer_label_is_not_logged)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_service\" name=\":1.1\"",
 		      self->prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"receive\" denied_mask=\"receive\" peer_pid=%d",
-		      self->subject_pid);
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d",
+		      self->peer_pid, self->subject_pid);
 }
 
 /* A pid that names no process is not logged. */
@@ -1870,7 +1878,7 @@ TEST_F(dbus_audit, dead_pid_is_not_logged)
 	ASSERT_EQ(0, ask_audited_pids(self, OP_BIND, BIND,
 				      FIELDS("dq_service", "", "session",
 					     "org.example.Other", "", "", "",
-					     ""), 1, dead));
+					     ""), dead, dead));
 	ASSERT_EQ(1, self->log.n);
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_bind\" class=\"dbus\" profile=\"dq_service\" name=\"org.example.Other\"",
@@ -1894,8 +1902,8 @@ TEST_F(dbus_audit, kill_mode_logs_denied)
 	expect_record(_metadata, self->log.rec[0],
 		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dq_kill\"",
 		      self->prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"send\" denied_mask=\"send\" peer_pid=%d",
-		      self->peer_pid);
+		      " bus=\"session\" path=\"/x\" interface=\"x.y\" member=\"Other\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d",
+		      self->subject_pid, self->peer_pid);
 }
 
 /*
@@ -2297,6 +2305,799 @@ TEST_F_TIMEOUT(dbus_query, descriptors_pin_no_policy, 900)
 	for (i = 0; i < 2; i++) {
 		unlink(bin[i]);
 		free(text[i]);
+	}
+}
+
+/*
+ * Sides named by the daemon's connections (ABI 2): the kernel takes the
+ * label the client had when it connected, in its newest version, and the
+ * client's pid from the socket the writer holds.
+ */
+static const char conn_policy[] =
+	"profile dc_client {\n"
+	"  file, unix, signal (receive) peer=unconfined,\n"
+	"  change_profile -> dc_moved,\n"
+	"  dbus send bus=session path=/org/example/Conn\n"
+	"       peer=(label=dc_service),\n"
+	"}\n"
+	"profile dc_moved { file, unix, signal (receive) peer=unconfined, }\n"
+	"profile dc_service {\n"
+	"  file, unix, signal (receive) peer=unconfined,\n"
+	"  dbus receive bus=session path=/org/example/Conn\n"
+	"       peer=(label=dc_client),\n"
+	"}\n";
+
+/* dc_client replaced by a version that sends nothing. */
+static const char conn_policy_replaced[] =
+	"profile dc_client {\n"
+	"  file, unix, signal (receive) peer=unconfined,\n"
+	"  change_profile -> dc_moved,\n"
+	"}\n";
+
+#define CONN(subj, peer, path) FIELDS(subj, peer, "session", ":1.5", \
+	"org.example.Conn", path, "org.example.Iface", "Call")
+
+/**
+ * struct conn_client - a client process connected to the test
+ * @pid: its pid
+ * @fd: the test's end of the connection, as a bus daemon holds it
+ * @ctl: the read end of a pipe the client replies on, so that it sends
+ *       nothing on the connection unless told to
+ */
+struct conn_client {
+	pid_t pid;
+	int fd, ctl;
+};
+
+/*
+ * The client: changes to @profile, connects with connect(), then obeys
+ * one-byte commands on its socket until it reads 'x' or end of file,
+ * replying on @ctl: 'm' moves it to dc_moved, 's' sends a byte on the
+ * connection, 'p' replies with its pid as the first entry of NSpid (the
+ * initial namespace's number, /proc being the host's).
+ */
+static void __noreturn conn_client_main(const struct sockaddr_un *addr,
+					socklen_t alen, const char *profile,
+					int ctl)
+{
+	char cmd, line[256];
+	int s;
+
+	if (profile && aa_change_profile(profile))
+		_exit(10);
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (const void *)addr, alen))
+		_exit(11);
+	while (read(s, &cmd, 1) == 1 && cmd != 'x') {
+		char ok = 'k';
+
+		if (cmd == 'm' && aa_change_profile("dc_moved"))
+			ok = 'e';
+		if (cmd == 's' && write(s, &ok, 1) != 1)
+			ok = 'e';
+		if (cmd == 'p') {
+			FILE *f = fopen("/proc/self/status", "r");
+			long nr = 0;
+
+			while (f && fgets(line, sizeof(line), f))
+				if (sscanf(line, "NSpid: %ld", &nr) == 1)
+					break;
+			if (f)
+				fclose(f);
+			if (write(ctl, &nr, sizeof(nr)) != sizeof(nr))
+				_exit(12);
+			continue;
+		}
+		if (write(ctl, &ok, 1) != 1)
+			_exit(12);
+	}
+	_exit(0);
+}
+
+/* Start a client in @profile (NULL: the test's own label). */
+static int conn_client_start(struct conn_client *c, const char *profile)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int l, ctl[2];
+	socklen_t alen;
+
+	c->fd = -1;
+	c->ctl = -1;
+	if (pipe2(ctl, O_CLOEXEC))
+		return -1;
+	/* An abstract name: nothing to clean up on the file system. */
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 +
+	       snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1,
+			"dq_conn.%d", getpid());
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l < 0 || bind(l, (void *)&addr, alen) || listen(l, 1))
+		return -1;
+	c->pid = fork();
+	if (c->pid < 0) {
+		close(l);
+		return -1;
+	}
+	if (c->pid == 0) {
+		/* The name is free again once the test closes its listener. */
+		close(l);
+		close(ctl[0]);
+		conn_client_main(&addr, alen, profile, ctl[1]);
+	}
+	close(ctl[1]);
+	c->ctl = ctl[0];
+	c->fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	close(l);
+	return c->fd < 0 ? -1 : 0;
+}
+
+/* Send @cmd and wait for the client's one-byte reply. */
+static int conn_client_cmd(struct conn_client *c, char cmd)
+{
+	char ok;
+
+	if (write(c->fd, &cmd, 1) != 1 || read(c->ctl, &ok, 1) != 1)
+		return -1;
+	return ok == 'k' ? 0 : -1;
+}
+
+/* Let the client exit and reap it; its socket stays open. */
+static int conn_client_exit(struct conn_client *c)
+{
+	int status;
+	char cmd = 'x';
+
+	if (c->pid <= 0)
+		return 0;
+	if (write(c->fd, &cmd, 1) != 1)
+		kill(c->pid, SIGKILL);
+	if (waitpid(c->pid, &status, 0) != c->pid)
+		return -1;
+	c->pid = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void conn_client_stop(struct conn_client *c)
+{
+	conn_client_exit(c);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->ctl >= 0)
+		close(c->ctl);
+	c->fd = -1;
+	c->ctl = -1;
+}
+
+/* One ABI 2 query; returns 0 with the answer or -errno of the write. */
+static int ask2(int fd, __u32 op, __u32 request, const char *const *f,
+		int subject_fd, int peer_fd, __u32 flags,
+		struct apparmor_dbus_answer *ans)
+{
+	struct apparmor_dbus_query2 *q;
+	struct dq_request r;
+	int n;
+
+	dq_init(&r);
+	r.hdr.abi = 2;
+	q = dq_add2(&r, op, request, f, subject_fd, peer_fd);
+	if (!q)
+		return -E2BIG;
+	q->flags = flags;
+	memset(ans, 0xa5, sizeof(*ans));
+	n = dq_send(fd, r.buf, r.len, ans, 1);
+	if (n < 0)
+		return n;
+	return n == 1 ? 0 : -EBADMSG;
+}
+
+FIXTURE(dbus_conn)
+{
+	int fd;
+	struct conn_client client, service;
+	struct apparmor_dbus_answer ans, by_label;
+};
+
+FIXTURE_SETUP(dbus_conn)
+{
+	static const struct conn_client none = { .pid = 0, .fd = -1, .ctl = -1 };
+
+	self->fd = -1;
+	self->client = none;
+	self->service = none;
+	if (!aa_available())
+		SKIP(return, "AppArmor policy cannot be loaded here");
+	if (dq_kernel_abi() < 2)
+		SKIP(return, "this kernel has no ABI 2 D-Bus query");
+	ASSERT_EQ(0, aa_load_policy(conn_policy));
+	self->fd = open(DBUS_QUERY_FILE, O_RDWR);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(dbus_conn)
+{
+	conn_client_stop(&self->client);
+	conn_client_stop(&self->service);
+	if (self->fd >= 0)
+		close(self->fd);
+	if (aa_profile_loaded("dc_client"))
+		EXPECT_EQ(0, aa_remove_policy(conn_policy));
+}
+
+/* The answer by connection equals the one by the label it stands for. */
+static void expect_same_answer(struct __test_metadata *const _metadata,
+			       const struct apparmor_dbus_answer *a,
+			       const struct apparmor_dbus_answer *b)
+{
+	EXPECT_EQ(0, memcmp(&a->subject, &b->subject, sizeof(a->subject)));
+	EXPECT_EQ(0, memcmp(&a->peer, &b->peer, sizeof(a->peer)));
+	EXPECT_EQ(a->error, b->error);
+}
+
+TEST_F(dbus_conn, connected_client_decides)
+{
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("", "dc_service", "/org/example/Conn"),
+			  self->client.fd, -1, 0, &self->ans));
+	expect_settled(_metadata, &self->ans);
+	/* Sent as dc_client, and received from a peer named dc_client. */
+	EXPECT_EQ(0, self->ans.subject.denied);
+	EXPECT_EQ(SEND, self->ans.subject.allow & SEND);
+	EXPECT_EQ(0, self->ans.peer.denied);
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("dc_client", "dc_service", "/org/example/Conn"),
+			  -1, -1, 0, &self->by_label));
+	expect_same_answer(_metadata, &self->ans, &self->by_label);
+
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("", "dc_service", "/x"), self->client.fd, -1,
+			  0, &self->ans));
+	EXPECT_EQ(SEND, self->ans.subject.denied);
+	EXPECT_EQ(RECEIVE, self->ans.peer.denied);
+}
+
+/* Both sides by connection; the peer's label is DFA input to the send. */
+TEST_F(dbus_conn, both_sides_by_connection)
+{
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, conn_client_start(&self->service, "dc_service"));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("", "", "/org/example/Conn"), self->client.fd,
+			  self->service.fd, 0, &self->ans));
+	expect_settled(_metadata, &self->ans);
+	EXPECT_EQ(0, self->ans.subject.denied);
+	EXPECT_EQ(0, self->ans.peer.denied);
+	/* Send only: the peer is not decided but still names its label. */
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND,
+			  CONN("", "", "/org/example/Conn"), self->client.fd,
+			  self->service.fd, 0, &self->ans));
+	EXPECT_EQ(0, self->ans.subject.denied);
+	EXPECT_EQ(SEND, self->ans.subject.allow & SEND);
+	/* Swapped: dc_service may not send, dc_client not receive. */
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("", "", "/org/example/Conn"), self->service.fd,
+			  self->client.fd, 0, &self->ans));
+	EXPECT_EQ(SEND, self->ans.subject.denied);
+	EXPECT_EQ(RECEIVE, self->ans.peer.denied);
+}
+
+/* A socketpair's ends name the process that made the pair, wherever. */
+TEST_F(dbus_conn, socketpair_passed_from_its_creator)
+{
+	int chan[2], status, fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, chan));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int sv[2];
+
+		close(chan[0]);
+		if (aa_change_profile("dc_client") ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(1);
+		_exit(send_fd(chan[1], sv[0]) ? 2 : 0);
+	}
+	close(chan[1]);
+	fd = recv_fd(chan[0]);
+	close(chan[0]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND,
+			  CONN("", "dc_service", "/org/example/Conn"), fd, -1,
+			  0, &self->ans));
+	expect_settled(_metadata, &self->ans);
+	EXPECT_EQ(0, self->ans.subject.denied);
+	EXPECT_EQ(SEND, self->ans.subject.allow & SEND);
+	close(fd);
+}
+
+/* The label of the other end of @fd as SO_PEERSEC gives it, mode cut. */
+static int peersec(int fd, char *label, socklen_t size)
+{
+	socklen_t len = size - 1;
+	char *mode;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERSEC, label, &len))
+		return -1;
+	label[len] = '\0';
+	mode = strstr(label, " (");
+	if (mode)
+		*mode = '\0';
+	return 0;
+}
+
+/*
+ * A client that changes profile after connecting: the connection's label
+ * is what SO_PEERSEC reports on it, the label the client connected with,
+ * to which a kernel that follows the peer's use of the socket adds the
+ * label it went on using it under. The query decides as that label.
+ */
+TEST_F(dbus_conn, connect_time_label_decides)
+{
+	char label[256];
+
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, conn_client_cmd(&self->client, 'm'));
+	ASSERT_EQ(0, conn_client_cmd(&self->client, 's'));
+	ASSERT_EQ(0, peersec(self->client.fd, label, sizeof(label)));
+	TH_LOG("SO_PEERSEC after the client moved: %s", label);
+	EXPECT_EQ(0, strncmp(label, "dc_client", 9));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("", "dc_service", "/org/example/Conn"),
+			  self->client.fd, -1, 0, &self->ans));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN(label, "dc_service", "/org/example/Conn"),
+			  -1, -1, 0, &self->by_label));
+	expect_settled(_metadata, &self->ans);
+	expect_same_answer(_metadata, &self->ans, &self->by_label);
+	/* Where the label is the connect-time one alone, it lets through. */
+	if (!strcmp(label, "dc_client")) {
+		EXPECT_EQ(0, self->ans.subject.denied);
+		EXPECT_EQ(0, self->ans.peer.denied);
+	}
+}
+
+/* The connect-time label in its newest version decides. */
+TEST_F(dbus_conn, newest_version_decides)
+{
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, aa_load_policy(conn_policy_replaced));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND,
+			  CONN("", "dc_service", "/org/example/Conn"),
+			  self->client.fd, -1, 0, &self->ans));
+	expect_settled(_metadata, &self->ans);
+	EXPECT_EQ(SEND, self->ans.subject.denied);
+	EXPECT_EQ(0, self->ans.subject.allow);
+}
+
+/* A client that exited before the query is still the side it names. */
+TEST_F(dbus_conn, client_gone_before_the_query)
+{
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, conn_client_exit(&self->client));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND,
+			  CONN("", "dc_service", "/org/example/Conn"),
+			  self->client.fd, -1, 0, &self->ans));
+	expect_settled(_metadata, &self->ans);
+	EXPECT_EQ(0, self->ans.subject.denied);
+	EXPECT_EQ(SEND, self->ans.subject.allow & SEND);
+}
+
+/* Each kind of descriptor that names no connection, with its errno. */
+TEST_F(dbus_conn, descriptor_names_no_connection)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int pipefd[2], dgram[2], listener, lone, netlink, closed, i;
+	socklen_t alen;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, dgram));
+	listener = socket(AF_UNIX, SOCK_STREAM, 0);
+	alen = offsetof(struct sockaddr_un, sun_path) + 1 +
+	       snprintf(addr.sun_path + 1, sizeof(addr.sun_path) - 1,
+			"dq_listen.%d", getpid());
+	ASSERT_EQ(0, bind(listener, (void *)&addr, alen));
+	ASSERT_EQ(0, listen(listener, 1));
+	lone = socket(AF_UNIX, SOCK_STREAM, 0);
+	netlink = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	closed = dup(pipefd[0]);
+	ASSERT_LE(0, closed);
+	close(closed);
+	const struct {
+		int fd, error;
+	} kinds[] = {
+		{ closed, EBADF },
+		{ pipefd[0], ENOTSOCK },
+		{ netlink, EAFNOSUPPORT },
+		{ dgram[0], EPROTOTYPE },
+		{ listener, EDESTADDRREQ },
+		{ lone, ENOTCONN },
+	};
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		ASSERT_LE(0, kinds[i].fd);
+		/* As the subject, and as the peer of a send. */
+		ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND,
+				  CONN("", "dc_service", "/x"), kinds[i].fd,
+				  -1, 0, &self->ans));
+		EXPECT_EQ(kinds[i].error, self->ans.error);
+		expect_side_empty(_metadata, &self->ans.subject);
+		expect_side_empty(_metadata, &self->ans.peer);
+		ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND,
+				  CONN("dc_client", "", "/x"), -1, kinds[i].fd,
+				  0, &self->ans));
+		EXPECT_EQ(kinds[i].error, self->ans.error)
+		{
+			TH_LOG("kind %d: got %d", i, self->ans.error);
+		}
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	close(dgram[0]);
+	close(dgram[1]);
+	close(listener);
+	close(lone);
+	close(netlink);
+}
+
+/* A side named both ways, by neither, or out of range: malformed. */
+TEST_F(dbus_conn, side_named_twice_is_malformed)
+{
+	struct apparmor_dbus_query2 *q;
+	struct dq_request r;
+	int i;
+
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	/* Labelled and by descriptor; a word of -2; a word of -3. */
+	const int cases[][2] = {
+		{ self->client.fd, -1 }, { -1, -2 }, { -3, -1 },
+	};
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		dq_init(&r);
+		r.hdr.abi = 2;
+		q = dq_add2(&r, OP_CALL, SEND,
+			    CONN("dc_client", "dc_service", "/x"),
+			    cases[i][0], cases[i][1]);
+		ASSERT_NE(NULL, q);
+		expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+	}
+	/* A bind has no peer to name. */
+	dq_init(&r);
+	r.hdr.abi = 2;
+	dq_add2(&r, OP_BIND, BIND,
+		FIELDS("", "", "session", "a.b", "", "", "", ""),
+		self->client.fd, self->client.fd);
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+	/* In ABI 1 the words are pids: no side is named by a descriptor. */
+	dq_init(&r);
+	dq_add(&r, OP_CALL, SEND, CONN("", "dc_service", "/x"));
+	expect_refused(_metadata, self->fd, r.buf, r.len, EINVAL);
+}
+
+/* One batch, both kinds: every query is answered alone, in order. */
+TEST_F(dbus_conn, batch_mixes_kinds)
+{
+	struct apparmor_dbus_answer ans[3];
+	struct dq_request r;
+	int closed;
+
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	closed = dup(0);
+	ASSERT_LE(0, closed);
+	close(closed);
+	dq_init(&r);
+	r.hdr.abi = 2;
+	ASSERT_NE(NULL, dq_add2(&r, OP_CALL, SEND,
+				CONN("", "dc_service", "/org/example/Conn"),
+				self->client.fd, -1));
+	ASSERT_NE(NULL, dq_add2(&r, OP_CALL, SEND,
+				CONN("dc_moved", "dc_service",
+				     "/org/example/Conn"), -1, -1));
+	ASSERT_NE(NULL, dq_add2(&r, OP_CALL, SEND,
+				CONN("", "dc_service", "/org/example/Conn"),
+				closed, -1));
+	ASSERT_EQ(3, dq_send(self->fd, r.buf, r.len, ans, 3));
+	EXPECT_EQ(0, ans[0].error);
+	EXPECT_EQ(0, ans[0].subject.denied);
+	EXPECT_EQ(0, ans[1].error);
+	EXPECT_EQ(SEND, ans[1].subject.denied);
+	EXPECT_EQ(EBADF, ans[2].error);
+	expect_side_empty(_metadata, &ans[2].subject);
+}
+
+/* The records of connection sides name both processes, from the sockets. */
+TEST_F(dbus_conn, records_name_the_connections)
+{
+	char prefix[128], comm[32] = "";
+	struct audit_log log;
+	pid_t gone;
+	int err;
+
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, conn_client_start(&self->service, "dc_service"));
+	err = audit_open(&log);
+	if (err == -EEXIST)
+		SKIP(return, "an audit daemon is running");
+	ASSERT_EQ(0, err);
+	aa_read_file("/proc/self/comm", comm, sizeof(comm));
+	comm[strcspn(comm, "\n")] = '\0';
+	snprintf(prefix, sizeof(prefix), " pid=%d comm=\"%s\"", getpid(),
+		 comm);
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
+			  CONN("", "", "/x"), self->client.fd,
+			  self->service.fd, APPARMOR_DBUS_QUERY_AUDIT,
+			  &self->ans));
+	audit_collect(&log, 300);
+	ASSERT_EQ(2, log.n);
+	expect_record(_metadata, log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dc_client\" name=\"org.example.Conn\"",
+		      prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d peer_label=\"dc_service\"",
+		      self->client.pid, self->service.pid);
+	expect_record(_metadata, log.rec[1],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dc_service\" name=\":1.5\"",
+		      prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d peer_label=\"dc_client\"",
+		      self->service.pid, self->client.pid);
+	expect_unique_keys(_metadata, log.rec[0]);
+	expect_unique_keys(_metadata, log.rec[1]);
+
+	/* A client gone since it connected: the record still names it. */
+	gone = self->client.pid;
+	ASSERT_EQ(0, conn_client_exit(&self->client));
+	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND, CONN("", "dc_service", "/x"),
+			  self->client.fd, -1, APPARMOR_DBUS_QUERY_AUDIT,
+			  &self->ans));
+	audit_collect(&log, 300);
+	audit_close(&log);
+	ASSERT_EQ(1, log.n);
+	expect_record(_metadata, log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dc_client\" name=\"org.example.Conn\"",
+		      prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_label=\"dc_service\"",
+		      gone);
+}
+
+/*
+ * A daemon in a pid namespace of its own: the record gives its client's
+ * pid as the audit (initial) namespace knows it, not as the daemon does.
+ */
+TEST_F(dbus_conn, records_use_the_initial_pid_namespace)
+{
+	struct audit_log log;
+	int chan[2], status, err;
+	long client_nr = 0, inner_nr = 0, nr[2];
+	char want[64];
+	pid_t daemon;
+
+	err = audit_open(&log);
+	if (err == -EEXIST)
+		SKIP(return, "an audit daemon is running");
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, chan));
+	daemon = fork();
+	ASSERT_LE(0, daemon);
+	if (daemon == 0) {
+		struct apparmor_dbus_answer ans;
+		struct conn_client c;
+		pid_t inner;
+
+		close(chan[0]);
+		if (unshare(CLONE_NEWPID))
+			_exit(1);
+		inner = fork();
+		if (inner < 0)
+			_exit(2);
+		if (inner) {
+			int st;
+
+			_exit(waitpid(inner, &st, 0) == inner &&
+			      WIFEXITED(st) ? WEXITSTATUS(st) : 3);
+		}
+		/* pid 1 of the new namespace: the daemon. */
+		if (conn_client_start(&c, "dc_client"))
+			_exit(4);
+		if (write(c.fd, "p", 1) != 1 ||
+		    read(c.ctl, &nr[0], sizeof(nr[0])) != sizeof(nr[0]))
+			_exit(5);
+		nr[1] = c.pid;
+		if (ask2(self->fd, OP_CALL, SEND, CONN("", "dc_service", "/x"),
+			 c.fd, -1, APPARMOR_DBUS_QUERY_AUDIT, &ans))
+			_exit(6);
+		if (write(chan[1], nr, sizeof(nr)) != sizeof(nr))
+			_exit(7);
+		conn_client_stop(&c);
+		_exit(ans.subject.denied == SEND ? 0 : 8);
+	}
+	close(chan[1]);
+	if (read(chan[0], nr, sizeof(nr)) == sizeof(nr)) {
+		client_nr = nr[0];
+		inner_nr = nr[1];
+	}
+	close(chan[0]);
+	ASSERT_EQ(daemon, waitpid(daemon, &status, 0));
+	audit_collect(&log, 300);
+	audit_close(&log);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		SKIP(return, "no pid namespaces here");
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LT(0, client_nr);
+	/* The daemon knows its client as 2; audit knows it by another. */
+	EXPECT_EQ(2, inner_nr);
+	EXPECT_NE(client_nr, inner_nr);
+	ASSERT_EQ(1, log.n);
+	snprintf(want, sizeof(want), " task=%ld peer_label=", client_nr);
+	EXPECT_NE(NULL, strstr(log.rec[0], want))
+	{
+		TH_LOG("record: %s", log.rec[0]);
+	}
+}
+
+/*
+ * A bus without CAP_AUDIT_WRITE (a user's session bus) has the kernel log
+ * decisions about its own connections, and only those: each record says
+ * it came from an unprivileged querier, and names it by pid and comm.
+ */
+TEST_F(dbus_conn, unprivileged_bus_logs_its_connections)
+{
+	char prefix[128], comm[32] = "";
+	struct audit_log log;
+	int status, err;
+	pid_t bus;
+
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	ASSERT_EQ(0, conn_client_start(&self->service, "dc_service"));
+	err = audit_open(&log);
+	if (err == -EEXIST)
+		SKIP(return, "an audit daemon is running");
+	ASSERT_EQ(0, err);
+	bus = fork();
+	ASSERT_LE(0, bus);
+	if (bus == 0) {
+		struct apparmor_dbus_answer ans;
+		int fd;
+
+		/* Neither the opener nor the writer holds the capability. */
+		if (drop_audit_write())
+			_exit(1);
+		fd = open(DBUS_QUERY_FILE, O_RDWR);
+		if (fd < 0)
+			_exit(2);
+		if (ask2(fd, OP_CALL, SEND | RECEIVE, CONN("", "", "/x"),
+			 self->client.fd, self->service.fd,
+			 APPARMOR_DBUS_QUERY_AUDIT, &ans) ||
+		    ans.error || ans.subject.denied != SEND ||
+		    ans.peer.denied != RECEIVE)
+			_exit(3);
+		/* A signal to no one: the subject is the only party. */
+		if (ask2(fd, APPARMOR_DBUS_OP_SIGNAL, SEND,
+			 CONN("", "", "/x"), self->client.fd, -1,
+			 APPARMOR_DBUS_QUERY_AUDIT, &ans) ||
+		    ans.subject.denied != SEND)
+			_exit(4);
+		/* A party named by a label string is the writer's word. */
+		if (ask2(fd, OP_CALL, SEND, CONN("dc_client", "", "/x"), -1,
+			 -1, APPARMOR_DBUS_QUERY_AUDIT, &ans) != -EPERM)
+			_exit(5);
+		if (ask2(fd, OP_CALL, SEND, CONN("", "dc_service", "/x"),
+			 self->client.fd, -1, APPARMOR_DBUS_QUERY_AUDIT,
+			 &ans) != -EPERM)
+			_exit(6);
+		/* ABI 1 names parties by label only. */
+		if (ask_flags(fd, APPARMOR_DBUS_QUERY_AUDIT) != -EPERM)
+			_exit(7);
+		/* Without records the same queries are answered. */
+		if (ask2(fd, OP_CALL, SEND, CONN("dc_client", "", "/x"), -1,
+			 -1, 0, &ans) || ans.subject.denied != SEND)
+			_exit(8);
+		close(fd);
+		_exit(0);
+	}
+	ASSERT_EQ(bus, waitpid(bus, &status, 0));
+	audit_collect(&log, 300);
+	audit_close(&log);
+	EXPECT_EQ(0, WEXITSTATUS(status))
+	{
+		TH_LOG("the unprivileged bus failed at step %d",
+		       WEXITSTATUS(status));
+	}
+	aa_read_file("/proc/self/comm", comm, sizeof(comm));
+	comm[strcspn(comm, "\n")] = '\0';
+	snprintf(prefix, sizeof(prefix), " pid=%d comm=\"%s\"", bus, comm);
+	ASSERT_EQ(3, log.n);
+	expect_record(_metadata, log.rec[0],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" info=\"unprivileged querier\" error=-13 profile=\"dc_client\" name=\"org.example.Conn\"",
+		      prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d peer_label=\"dc_service\"",
+		      self->client.pid, self->service.pid);
+	expect_record(_metadata, log.rec[1],
+		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" info=\"unprivileged querier\" error=-13 profile=\"dc_service\" name=\":1.5\"",
+		      prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d peer_label=\"dc_client\"",
+		      self->service.pid, self->client.pid);
+	expect_record(_metadata, log.rec[2],
+		      "apparmor=\"DENIED\" operation=\"dbus_signal\" class=\"dbus\" info=\"unprivileged querier\" error=-13 profile=\"dc_client\" name=\"org.example.Conn\"",
+		      prefix,
+		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"send\" denied_mask=\"send\" task=%d",
+		      self->client.pid);
+}
+
+/* Records of an unprivileged bus have a budget per open file. */
+#define UNPRIV_FILE_BURST 100
+#define UNPRIV_INTERVAL_S 5
+#define UNPRIV_TRIES 150
+
+TEST_F(dbus_conn, unprivileged_records_have_a_budget)
+{
+	struct audit_status before = { }, after = { };
+	struct timespec t0, t1;
+	struct audit_log log;
+	int status, err, total, lost;
+	double elapsed;
+	pid_t bus;
+
+	ASSERT_EQ(0, conn_client_start(&self->client, "dc_client"));
+	err = audit_open(&log);
+	if (err == -EEXIST)
+		SKIP(return, "an audit daemon is running");
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, audit_request(log.fd, AUDIT_GET, &before));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bus = fork();
+	ASSERT_LE(0, bus);
+	if (bus == 0) {
+		struct apparmor_dbus_answer ans;
+		int fd, i;
+
+		if (drop_audit_write())
+			_exit(1);
+		fd = open(DBUS_QUERY_FILE, O_RDWR);
+		if (fd < 0)
+			_exit(2);
+		/*
+		 * Every query is answered, past the budget too. Paced so
+		 * that audit's own backlog rarely overflows.
+		 */
+		for (i = 0; i < UNPRIV_TRIES; i++) {
+			if (ask2(fd, OP_CALL, SEND, CONN("", "", "/x"),
+				 self->client.fd, -1,
+				 APPARMOR_DBUS_QUERY_AUDIT, &ans) ||
+			    ans.subject.denied != SEND)
+				_exit(3);
+			usleep(2000);
+		}
+		close(fd);
+		_exit(0);
+	}
+	/*
+	 * Read while the bus writes: past audit's backlog a writer waits
+	 * for the audit daemon to read.
+	 */
+	total = 0;
+	do {
+		audit_collect(&log, 300);
+		total += log.total;
+	} while (waitpid(bus, &status, WNOHANG) == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	audit_collect(&log, 300);
+	total += log.total;
+	ASSERT_EQ(0, audit_request(log.fd, AUDIT_GET, &after));
+	audit_close(&log);
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	/* What audit itself dropped past its backlog (any record type). */
+	lost = after.lost - before.lost;
+	elapsed = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	TH_LOG("%d audited refusals in %.1f s: %d records, %d lost by audit",
+	       UNPRIV_TRIES, elapsed, total, lost);
+	if (elapsed < UNPRIV_INTERVAL_S) {
+		EXPECT_GE(UNPRIV_FILE_BURST, total);
+		EXPECT_LE(UNPRIV_FILE_BURST, total + lost);
+	} else {
+		EXPECT_GE(UNPRIV_FILE_BURST *
+			  (1 + (int)(elapsed / UNPRIV_INTERVAL_S)), total);
 	}
 }
 
