@@ -42,6 +42,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.message);
 		return 1;
 	}
+	/*
+	 * PING_NOREPLY: once the gate opens, send one call that wants no
+	 * reply and leave, so that the bus decides it after we are gone.
+	 */
+	if (getenv("PING_NOREPLY")) {
+		DBusMessage *msg = dbus_message_new_method_call(
+			"org.example.Demo", path, iface, member);
+
+		if (gate) {
+			printf("waiting\n");
+			fflush(stdout);
+			while (access(gate, F_OK))
+				usleep(10000);
+		}
+		dbus_message_set_no_reply(msg, TRUE);
+		if (!dbus_connection_send(conn, msg, NULL))
+			return 1;
+		dbus_connection_flush(conn);
+		printf("sent\n");
+		return 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (i = 0; i < count; i++) {
 		DBusMessage *msg, *reply;

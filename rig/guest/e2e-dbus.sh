@@ -43,7 +43,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 24
+tap_plan 25
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 # Every audit record, as an audit daemon sees them.
@@ -124,6 +124,23 @@ tap_check "a replaced profile decides the next call on the same connection" "$DE
 apparmor_parser -r /rig/e2e.profile
 tap_check "and the profile put back, the call after" "exit=0" "$(ping Allowed)"
 
+# A confined client that has gone before the bus decides its call: the
+# bus is stopped while the client sends and exits, and decides the call
+# from the dead client's socket afterwards. The record must name it.
+rm -f /tmp/gate-gone
+PING_NOREPLY=1 aa-exec -p e2e_client -- /rig/dbus-ping "$BUS" 1 Forbidden \
+	org.example.Demo /tmp/gate-gone >/tmp/ping-gone.log 2>&1 &
+gone_pid=$!
+i=0
+while ! grep -q waiting /tmp/ping-gone.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+bus_procs=$(pidof dbus-daemon dbus-daemon-aa dbus-broker 2>/dev/null)
+kill -STOP $bus_procs
+touch /tmp/gate-gone
+wait $gone_pid
+kill -CONT $bus_procs
+# The bus answers again once it has dealt with the dead client's call.
+ping Allowed >/dev/null
+
 # A method call without an interface is valid D-Bus; the service's rules
 # name one, so it is refused, and the bus goes on. Last, because trixie's
 # stock dbus-broker 37-2 does not survive it.
@@ -155,6 +172,23 @@ tap_check "the eavesdrop refusal was AppArmor's (dbus_eavesdrop record)" "dbus_e
 case $DAEMON in
 dbus-daemon-aa|*/dbus-broker-aa/*) PATCHED=yes ;;
 *) PATCHED=no ;;
+esac
+# The call of the client that had gone: the kernel's record names it as
+# the task whose profile refused (task=), from the socket. A daemon that
+# logs itself cannot: dbus-daemon's record says pid=-1 (it asks the
+# closed connection), dbus-broker's records carry no pids at all.
+gone=$(grep "Forbidden" /tmp/audit.log | grep 'e2e_client')
+echo "$gone" | sed 's/^/# gone-client record: /'
+case ${DAEMON##*/}/$PATCHED/$MODE in
+dbus-broker*/no/*|dbus-broker*/yes/fallback)
+	tap_check "the broker's own record of a gone client's call names no process" \
+		"Forbidden" "$(echo "$gone" | grep type=1107)" ;;
+dbus-daemon*/no/*|dbus-daemon*/yes/fallback)
+	tap_check "dbus-daemon's own record of a gone client's call cannot name it (pid=-1)" \
+		"pid=18446744073709551615 " "$(echo "$gone" | grep type=1107)" ;;
+*)
+	tap_check "a client gone before the bus decided its call is named by its pid" \
+		"task=$gone_pid " "$(echo "$gone" | grep type=1400)" ;;
 esac
 if [ $PATCHED = yes ] && [ "$MODE" != fallback ]; then
 	tap_check "the kernel logged the refusal" "e2e_service" "$kernel"
