@@ -13,6 +13,7 @@ PATHS = [
     ('stock', 'stock: 2 x aa_query_label() (open/write/read/close each)'),
     ('kept', 'generic label query, descriptor kept open, 2 round trips'),
     ('dbus', 'new .dbus query, both sides in 1 round trip'),
+    ('conn', 'new .dbus query, both sides named by connection (ABI 2)'),
     ('batch', 'new .dbus query, 16 messages per write'),
     ('floor', 'floor: .dbus round trip, nothing matched'),
     ('status', 'cached answer checked against the mapped status page'),
@@ -146,6 +147,11 @@ def main(log, outdir, base, kernel, versions):
               'batched / floor: **%.2fx**; stock / batched: **%.2fx**.' % (
                   stock_new, new_floor, main['batch']['median'] / floor,
                   main['stock']['median'] / main['batch']['median'])]
+    if 'conn' in main:
+        lines += ['', 'by connection / by label string per message (same boot): **%.2fx**; '
+                  'stock / by connection: **%.2fx**.' % (
+                      main['conn']['median'] / main['dbus']['median'],
+                      main['stock']['median'] / main['conn']['median'])]
     scal = {}
     rule_points = sorted(int(k[1]) for k in results if k[0] == 'rules')
     for kind, points, label in [('rules', rule_points, 'dbus rules in the profiles'),
@@ -178,6 +184,10 @@ def main(log, outdir, base, kernel, versions):
     if 2048 in length:
         print('at 2048 bytes: .dbus %d ns, .access kept %d ns' % (length[2048][1], length[2048][3]))
     print('stock/new per message: %.2fx, new/floor: %.2fx' % (stock_new, new_floor))
+    if 'conn' in main:
+        print('by connection/by label per message: %.2fx, stock/by connection: %.2fx' % (
+            main['conn']['median'] / main['dbus']['median'],
+            main['stock']['median'] / main['conn']['median']))
     if ('dbus-broker', 16) in e2e_summary:
         print('broker patched/stock at 16 names: %.2fx, mediation cost patched broker: %.1f%%'
               % (e2e_summary[('dbus-broker', 16)][2], 100 * e2e_summary[('dbus-broker', 16)][1]))

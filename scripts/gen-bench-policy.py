@@ -36,8 +36,10 @@ def rules(n):
         service.append('  dbus receive bus=session path=/org/example/Obj%d '
                        'interface=org.example.Iface member=%s '
                        'peer=(label=bench_client),' % (i % 10, member))
-    return (ABI + 'profile bench_client {\n' + '\n'.join(client) + '\n}\n' +
-            'profile bench_service {\n' + '\n'.join(service) + '\n}\n')
+    # unix: the connection-addressed path hands the benchmark sockets made
+    # by processes in these profiles.
+    return (ABI + 'profile bench_client {\n  unix,\n' + '\n'.join(client) + '\n}\n' +
+            'profile bench_service {\n  unix,\n' + '\n'.join(service) + '\n}\n')
 
 
 def fillers(k):

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "dbus_query.h"
@@ -59,12 +60,23 @@ static uint32_t rnd(uint64_t *s)
 	return *s >> 16;
 }
 
-/* A valid request of 1..4 queries from the word lists, into @r. */
+/*
+ * Descriptors an ABI 2 query may name a side by: a connected socket, a
+ * listening one, a pipe, and a number that is not open (set up in main).
+ */
+static int side_fds[4] = { -1, -1, -1, 1000 };
+
+/*
+ * A valid request of 1..4 queries from the word lists, into @r: one in
+ * three is ABI 2, naming each side by one of side_fds[] half the time.
+ */
 static size_t valid_request(uint64_t *s, struct dq_request *r)
 {
-	int n = 1 + rnd(s) % 4, i, f;
+	int n = 1 + rnd(s) % 4, i, f, abi2 = rnd(s) % 3 == 0;
 
 	dq_init(r);
+	if (abi2)
+		r->hdr.abi = 2;
 	for (i = 0; i < n; i++) {
 		const char *fields[APPARMOR_DBUS_FIELD_COUNT];
 		uint32_t op = 1 + rnd(s) % 6;
@@ -76,6 +88,21 @@ static size_t valid_request(uint64_t *s, struct dq_request *r)
 			if (op >= APPARMOR_DBUS_OP_BIND && f != 0 && f != 2 &&
 			    !(op == APPARMOR_DBUS_OP_BIND && f == 3))
 				fields[f] = "";
+		}
+		if (abi2) {
+			int sfd = rnd(s) % 2 ? side_fds[rnd(s) % 4] : -1;
+			int pfd = op < APPARMOR_DBUS_OP_BIND && rnd(s) % 2 ?
+				  side_fds[rnd(s) % 4] : -1;
+
+			if (sfd >= 0)
+				fields[0] = "";
+			if (pfd >= 0)
+				fields[1] = "";
+			dq_add2(r, op, op == APPARMOR_DBUS_OP_BIND ?
+				APPARMOR_DBUS_BIND : op == APPARMOR_DBUS_OP_EAVESDROP ?
+				APPARMOR_DBUS_EAVESDROP : APPARMOR_DBUS_SEND,
+				fields, sfd, pfd);
+			continue;
 		}
 		dq_add(r, op, op == APPARMOR_DBUS_OP_BIND ? APPARMOR_DBUS_BIND :
 		       op == APPARMOR_DBUS_OP_EAVESDROP ?
@@ -285,6 +312,16 @@ int main(int argc, char **argv)
 	shared_fd = open(DBUS, O_RDWR);
 	if (shared_fd < 0)
 		return 1;
+	{
+		int sp[2], pp[2], l = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) || pipe(pp) ||
+		    l < 0 || listen(l, 1))
+			return 1;
+		side_fds[0] = sp[0];
+		side_fds[1] = l;
+		side_fds[2] = pp[0];
+	}
 	printf("fuzz: seed %llu, %ld requests, %d threads\n",
 	       (unsigned long long)seed, count, threads);
 	fflush(stdout);

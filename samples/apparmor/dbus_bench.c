@@ -7,6 +7,10 @@
  *          own open, write, read and close
  *   kept   the same two queries on one .access descriptor kept open
  *   dbus   one .dbus query answering both sides
+ *   conn   the same query with both sides named by the daemon's socket
+ *          to each (ABI 2), as a daemon that names connections asks:
+ *          sockets whose other ends were made by processes in the two
+ *          labels
  *   batch  .dbus queries BATCH messages to a write
  *   floor  the .dbus round trip for a query the kernel answers without
  *          matching anything (unconfined labels)
@@ -21,7 +25,8 @@
  *
  * Each line of output is "RESULT path=P median_ns=M min_ns=A max_ns=B
  * syscalls=S": nanoseconds per message over REPEATS runs of MESSAGES
- * messages, and system calls per message.
+ * messages, and system calls per message. "conn" needs a kernel that
+ * answers ABI 2, and labels whose processes may use AF_UNIX sockets.
  */
 
 #define _GNU_SOURCE
@@ -32,12 +37,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define ACCESS "/sys/kernel/security/apparmor/.access"
 #define DBUS "/sys/kernel/security/apparmor/.dbus"
 #define STATUS "/sys/kernel/security/apparmor/.status"
+#define DBUS_ABI "/sys/kernel/security/apparmor/features/query/dbus/abi"
 #define MAX_REPEATS 64
 
 /**
@@ -72,6 +80,7 @@ struct message {
  * @one: .dbus request for one message
  * @batch: .dbus request for @batch_n messages
  * @floor: .dbus request with unconfined labels
+ * @conn: .dbus request for one message, both sides named by socket
  * @batch_n: messages per batched write
  * @messages: messages per run
  * @repeats: runs per path
@@ -80,7 +89,7 @@ struct bench {
 	struct message msg;
 	char stock_send[8192], stock_recv[8192];
 	size_t stock_send_len, stock_recv_len;
-	struct request one, batch, floor;
+	struct request one, batch, floor, conn;
 	int batch_n, messages, repeats;
 };
 
@@ -117,10 +126,10 @@ static size_t build_label_query(char *buf, const struct message *m,
 	return len;
 }
 
-static void request_init(struct request *r)
+static void request_init(struct request *r, unsigned int abi)
 {
 	memset(r, 0, sizeof(*r));
-	r->hdr.abi = 1;
+	r->hdr.abi = abi;
 	r->len = sizeof(r->hdr);
 	r->hdr.size = r->len;
 }
@@ -175,15 +184,97 @@ static void prepare(struct bench *b, int batch)
 	b->stock_recv_len = build_label_query(b->stock_recv, &b->msg,
 					      APPARMOR_DBUS_FIELD_PEER_LABEL,
 					      recv_order);
-	request_init(&b->one);
+	request_init(&b->one, 1);
 	add_query(&b->one, &b->msg);
-	request_init(&b->batch);
+	request_init(&b->batch, 1);
 	for (i = 0; batch && i < b->batch_n; i++)
 		add_query(&b->batch, &b->msg);
 	floor.f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = "unconfined";
 	floor.f[APPARMOR_DBUS_FIELD_PEER_LABEL] = "unconfined";
-	request_init(&b->floor);
+	request_init(&b->floor, 1);
 	add_query(&b->floor, &floor);
+}
+
+/* The highest ABI of the query the kernel answers, 0 if none. */
+static unsigned long kernel_abi(void)
+{
+	char buf[16] = "";
+	int fd = open(DBUS_ABI, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return strtoul(buf, NULL, 10);
+}
+
+/*
+ * A socket whose other end a process in profile @label made: a child
+ * moves to @label, makes a socketpair and hands one end over, as a client
+ * would connect to the daemon.
+ */
+static int connection_as(const char *label)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { }, byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int chan[2], status, fd = -1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, chan))
+		die("socketpair");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		char cmd[256];
+		int sv[2], len, attr;
+
+		len = snprintf(cmd, sizeof(cmd), "changeprofile %s", label);
+		attr = open("/proc/self/attr/current", O_WRONLY);
+		if (attr < 0 || write(attr, cmd, len) != len ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(1);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &sv[0], sizeof(int));
+		_exit(sendmsg(chan[1], &msg, 0) == 1 ? 0 : 2);
+	}
+	if (recvmsg(chan[0], &msg, 0) == 1) {
+		cmsg = CMSG_FIRSTHDR(&msg);
+		if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	}
+	close(chan[0]);
+	close(chan[1]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) || fd < 0) {
+		fprintf(stderr, "no connection as %s\n", label);
+		exit(1);
+	}
+	return fd;
+}
+
+/* The one-message request with each side named by its connection. */
+static void prepare_conn(struct bench *b)
+{
+	struct message m = b->msg;
+	struct apparmor_dbus_query2 *q;
+
+	m.f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = "";
+	m.f[APPARMOR_DBUS_FIELD_PEER_LABEL] = "";
+	request_init(&b->conn, 2);
+	add_query(&b->conn, &m);
+	q = (void *)(b->conn.buf + sizeof(b->conn.hdr));
+	q->subject_fd = connection_as(b->msg.f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL]);
+	q->peer_fd = connection_as(b->msg.f[APPARMOR_DBUS_FIELD_PEER_LABEL]);
 }
 
 static void round_trip(int fd, const void *req, size_t len, void *ans,
@@ -265,6 +356,9 @@ static long long run(struct bench *b, const char *path)
 		} else if (!strcmp(path, "dbus")) {
 			round_trip(dbus_fd, b->one.buf, b->one.len, ans,
 				   sizeof(ans));
+		} else if (!strcmp(path, "conn")) {
+			round_trip(dbus_fd, b->conn.buf, b->conn.len, ans,
+				   sizeof(ans));
 		} else if (!strcmp(path, "batch")) {
 			if (i % b->batch_n == 0)
 				round_trip(dbus_fd, b->batch.buf, b->batch.len,
@@ -339,7 +433,7 @@ static int wanted(const char *list, const char *path)
 int main(int argc, char *argv[])
 {
 	struct bench *b = calloc(1, sizeof(*b));
-	const char *paths = "stock,kept,dbus,batch,floor,status";
+	const char *paths = "stock,kept,dbus,conn,batch,floor,status";
 	int opt, field_bytes = 0;
 
 	if (!b)
@@ -393,6 +487,11 @@ int main(int argc, char *argv[])
 			long_field("Ping", field_bytes - 2 * (field_bytes / 3));
 	}
 	prepare(b, wanted(paths, "batch"));
+	/* Only where the kernel names sides by connection. */
+	if (wanted(paths, "conn") && kernel_abi() >= 2)
+		prepare_conn(b);
+	else if (wanted(paths, "conn"))
+		fprintf(stderr, "conn: this kernel has no ABI 2 query\n");
 
 	if (wanted(paths, "stock"))
 		report(b, "stock", 8);
@@ -400,6 +499,8 @@ int main(int argc, char *argv[])
 		report(b, "kept", 4);
 	if (wanted(paths, "dbus"))
 		report(b, "dbus", 2);
+	if (wanted(paths, "conn") && b->conn.hdr.count)
+		report(b, "conn", 2);
 	if (wanted(paths, "batch"))
 		report(b, "batch", 2.0 / b->batch_n);
 	if (wanted(paths, "floor"))

@@ -2808,11 +2808,50 @@ TEST_F(dbus_conn, batch_mixes_kinds)
 	expect_side_empty(_metadata, &ans[2].subject);
 }
 
+/* What every LSM record says of process @pid, which has our comm. */
+static void record_prefix(char *buf, size_t size, pid_t pid)
+{
+	char comm[32] = "";
+
+	aa_read_file("/proc/self/comm", comm, sizeof(comm));
+	comm[strcspn(comm, "\n")] = '\0';
+	snprintf(buf, size, " pid=%d comm=\"%s\"", pid, comm);
+}
+
+/*
+ * The two records of the call to /x that dc_client may not send and
+ * dc_service may not receive, the querier written as @prefix, @info
+ * the record's info= and error= if any.
+ */
+static void expect_call_records(struct __test_metadata *const _metadata,
+				const struct audit_log *log,
+				const char *prefix, const char *info,
+				pid_t client, pid_t service)
+{
+	static const char tail[] =
+		" bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"%s\" denied_mask=\"%s\" task=%d peer_pid=%d peer_label=\"%s\"";
+	char head[256];
+
+	ASSERT_LE(2, log->n);
+	snprintf(head, sizeof(head),
+		 "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\"%s profile=\"dc_client\" name=\"org.example.Conn\"",
+		 info);
+	expect_record(_metadata, log->rec[0], head, prefix, tail, "send",
+		      "send", client, service, "dc_service");
+	snprintf(head, sizeof(head),
+		 "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\"%s profile=\"dc_service\" name=\":1.5\"",
+		 info);
+	expect_record(_metadata, log->rec[1], head, prefix, tail, "receive",
+		      "receive", service, client, "dc_client");
+	expect_unique_keys(_metadata, log->rec[0]);
+	expect_unique_keys(_metadata, log->rec[1]);
+}
+
 /* The records of connection sides name both processes, from the sockets. */
 TEST_F(dbus_conn, records_name_the_connections)
 {
-	char prefix[128], comm[32] = "";
 	struct audit_log log;
+	char prefix[128];
 	pid_t gone;
 	int err;
 
@@ -2822,28 +2861,15 @@ TEST_F(dbus_conn, records_name_the_connections)
 	if (err == -EEXIST)
 		SKIP(return, "an audit daemon is running");
 	ASSERT_EQ(0, err);
-	aa_read_file("/proc/self/comm", comm, sizeof(comm));
-	comm[strcspn(comm, "\n")] = '\0';
-	snprintf(prefix, sizeof(prefix), " pid=%d comm=\"%s\"", getpid(),
-		 comm);
+	record_prefix(prefix, sizeof(prefix), getpid());
 	ASSERT_EQ(0, ask2(self->fd, OP_CALL, SEND | RECEIVE,
 			  CONN("", "", "/x"), self->client.fd,
 			  self->service.fd, APPARMOR_DBUS_QUERY_AUDIT,
 			  &self->ans));
 	audit_collect(&log, 300);
 	ASSERT_EQ(2, log.n);
-	expect_record(_metadata, log.rec[0],
-		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dc_client\" name=\"org.example.Conn\"",
-		      prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d peer_label=\"dc_service\"",
-		      self->client.pid, self->service.pid);
-	expect_record(_metadata, log.rec[1],
-		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" profile=\"dc_service\" name=\":1.5\"",
-		      prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d peer_label=\"dc_client\"",
-		      self->service.pid, self->client.pid);
-	expect_unique_keys(_metadata, log.rec[0]);
-	expect_unique_keys(_metadata, log.rec[1]);
+	expect_call_records(_metadata, &log, prefix, "", self->client.pid,
+			    self->service.pid);
 
 	/* A client gone since it connected: the record still names it. */
 	gone = self->client.pid;
@@ -2943,8 +2969,8 @@ TEST_F(dbus_conn, records_use_the_initial_pid_namespace)
  */
 TEST_F(dbus_conn, unprivileged_bus_logs_its_connections)
 {
-	char prefix[128], comm[32] = "";
 	struct audit_log log;
+	char prefix[128];
 	int status, err;
 	pid_t bus;
 
@@ -3004,20 +3030,11 @@ TEST_F(dbus_conn, unprivileged_bus_logs_its_connections)
 		TH_LOG("the unprivileged bus failed at step %d",
 		       WEXITSTATUS(status));
 	}
-	aa_read_file("/proc/self/comm", comm, sizeof(comm));
-	comm[strcspn(comm, "\n")] = '\0';
-	snprintf(prefix, sizeof(prefix), " pid=%d comm=\"%s\"", bus, comm);
+	record_prefix(prefix, sizeof(prefix), bus);
 	ASSERT_EQ(3, log.n);
-	expect_record(_metadata, log.rec[0],
-		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" info=\"unprivileged querier\" error=-13 profile=\"dc_client\" name=\"org.example.Conn\"",
-		      prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"send\" denied_mask=\"send\" task=%d peer_pid=%d peer_label=\"dc_service\"",
-		      self->client.pid, self->service.pid);
-	expect_record(_metadata, log.rec[1],
-		      "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\" info=\"unprivileged querier\" error=-13 profile=\"dc_service\" name=\":1.5\"",
-		      prefix,
-		      " bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"receive\" denied_mask=\"receive\" task=%d peer_pid=%d peer_label=\"dc_client\"",
-		      self->service.pid, self->client.pid);
+	expect_call_records(_metadata, &log, prefix,
+			    " info=\"unprivileged querier\" error=-13",
+			    self->client.pid, self->service.pid);
 	expect_record(_metadata, log.rec[2],
 		      "apparmor=\"DENIED\" operation=\"dbus_signal\" class=\"dbus\" info=\"unprivileged querier\" error=-13 profile=\"dc_client\" name=\"org.example.Conn\"",
 		      prefix,
