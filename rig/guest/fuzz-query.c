@@ -313,10 +313,12 @@ int main(int argc, char **argv)
 	if (shared_fd < 0)
 		return 1;
 	{
+		struct sockaddr auto_name = { .sa_family = AF_UNIX };
 		int sp[2], pp[2], l = socket(AF_UNIX, SOCK_STREAM, 0);
 
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) || pipe(pp) ||
-		    l < 0 || listen(l, 1))
+		/* A bind of the family alone gives the socket an abstract name. */
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) || pipe(pp) || l < 0 ||
+		    bind(l, &auto_name, sizeof(sa_family_t)) || listen(l, 1))
 			return 1;
 		side_fds[0] = sp[0];
 		side_fds[1] = l;
