@@ -2818,6 +2818,10 @@ static void record_prefix(char *buf, size_t size, pid_t pid)
 	snprintf(buf, size, " pid=%d comm=\"%s\"", pid, comm);
 }
 
+/* The D-Bus part of the records expect_call_records() expects. */
+#define CALL_TAIL \
+	" bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"%s\" denied_mask=\"%s\" task=%d peer_pid=%d peer_label=\"%s\""
+
 /*
  * The two records of the call to /x that dc_client may not send and
  * dc_service may not receive, the querier written as @prefix, @info
@@ -2828,20 +2832,18 @@ static void expect_call_records(struct __test_metadata *const _metadata,
 				const char *prefix, const char *info,
 				pid_t client, pid_t service)
 {
-	static const char tail[] =
-		" bus=\"session\" path=\"/x\" interface=\"org.example.Iface\" member=\"Call\" requested_mask=\"%s\" denied_mask=\"%s\" task=%d peer_pid=%d peer_label=\"%s\"";
 	char head[256];
 
 	ASSERT_LE(2, log->n);
 	snprintf(head, sizeof(head),
 		 "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\"%s profile=\"dc_client\" name=\"org.example.Conn\"",
 		 info);
-	expect_record(_metadata, log->rec[0], head, prefix, tail, "send",
+	expect_record(_metadata, log->rec[0], head, prefix, CALL_TAIL, "send",
 		      "send", client, service, "dc_service");
 	snprintf(head, sizeof(head),
 		 "apparmor=\"DENIED\" operation=\"dbus_method_call\" class=\"dbus\"%s profile=\"dc_service\" name=\":1.5\"",
 		 info);
-	expect_record(_metadata, log->rec[1], head, prefix, tail, "receive",
+	expect_record(_metadata, log->rec[1], head, prefix, CALL_TAIL, "receive",
 		      "receive", service, client, "dc_client");
 	expect_unique_keys(_metadata, log->rec[0]);
 	expect_unique_keys(_metadata, log->rec[1]);
