@@ -510,7 +510,8 @@ static pid_t global_pid(u32 nr)
 /**
  * connection_side - who is at the other end of one of the writer's sockets
  * @fd: the writer's descriptor
- * @pid: set to the initial-namespace pid of the process that connected
+ * @pid: set to the initial-namespace pid of the process that connected,
+ *       if not NULL (only records need it)
  *
  * The label is the one the other end had when it connected, as
  * SO_PEERSEC reports it, in its newest version; the pid is the one
@@ -541,9 +542,13 @@ static struct aa_label *connection_side(int fd, pid_t *pid)
 	label = aa_sk_peer_label(sk);
 	if (IS_ERR(label))
 		return ERR_PTR(-ENOTCONN);
-	spin_lock(&sk->sk_peer_lock);
-	*pid = pid_nr(sk->sk_peer_pid);
-	spin_unlock(&sk->sk_peer_lock);
+	if (pid) {
+		spin_lock(&sk->sk_peer_lock);
+		*pid = pid_nr(sk->sk_peer_pid);
+		spin_unlock(&sk->sk_peer_lock);
+	}
+	if (!label_is_stale(label))
+		return label;
 	newest = aa_get_newest_label(label);
 	aa_put_label(label);
 	return newest;
@@ -558,7 +563,8 @@ static struct aa_label *connection_side(int fd, pid_t *pid)
  * @field: the label's field
  * @fd: the writer's socket connected to the side, or -1
  * @decides: the label's policy decides; else it is only named in records
- * @pid: set to the side's pid in the initial namespace, 0 if unknown
+ * @pid: set to the side's pid in the initial namespace, 0 if unknown;
+ *       NULL when no record is written
  * @error: set to the error of a label that decides and does not resolve
  *
  * Returns: a reference to the label, or NULL
@@ -672,12 +678,12 @@ VISIBLE_IF_KUNIT void aa_dbus_answer(struct aa_dbus_file *df,
 		subj.label = resolve_side(df, base, gen, q,
 					  APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
 					  q->subject_fd, subj_decides,
-					  &subj.pid, &error);
+					  audit ? &subj.pid : NULL, &error);
 	if (!error && (peer_decides || audit || q->peer_fd >= 0))
 		peer.label = resolve_side(df, base, gen, q,
 					  APPARMOR_DBUS_FIELD_PEER_LABEL,
 					  q->peer_fd, peer_decides,
-					  &peer.pid, &error);
+					  audit ? &peer.pid : NULL, &error);
 	if (!error && (q->subject_fd >= 0 || q->peer_fd >= 0)) {
 		int sf = APPARMOR_DBUS_FIELD_SUBJECT_LABEL;
 		int pf = APPARMOR_DBUS_FIELD_PEER_LABEL;
