@@ -13,8 +13,6 @@
 
 #include <linux/audit.h>
 #include <linux/log2.h>
-#include <linux/pid.h>
-#include <linux/pid_namespace.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <kunit/visibility.h>
@@ -91,8 +89,10 @@ static const struct aa_dbus_side eavesdrop_side = {
  * @fields: which fields to match, in order; a NUL separates them
  * @nfields: number of entries in @fields
  *
- * Stops after the first field that leaves the DFA in its dead state
- * instead of consuming the rest.
+ * Each string is matched up to its terminator, not by its length, so that
+ * a label name the kernel puts in a query needs no measuring. Stops after
+ * the first field that leaves the DFA in its dead state instead of
+ * consuming the rest.
  *
  * Returns: the state after the last field, or DFA_NOMATCH
  */
@@ -102,10 +102,12 @@ aa_state_t aa_dbus_match_fields(struct aa_dfa *dfa, aa_state_t state,
 {
 	unsigned int i;
 
-	/* The NUL ending each field but the last is the separator. */
-	for (i = 0; state && i < nfields; i++)
-		state = aa_dfa_match_len(dfa, state, q->field[fields[i]],
-					 q->len[fields[i]] + (i + 1 < nfields));
+	for (i = 0; state && i < nfields; i++) {
+		state = aa_dfa_match(dfa, state, q->field[fields[i]]);
+		/* The NUL ending each field but the last is the separator. */
+		if (i + 1 < nfields)
+			state = aa_dfa_null_transition(dfa, state);
+	}
 	return state;
 }
 EXPORT_SYMBOL_IF_KUNIT(aa_dbus_match_fields);

@@ -599,13 +599,16 @@ static struct aa_label *resolve_side(struct aa_dbus_file *df,
  * name_connection_side - give a side named by its connection a label name
  * @base: the writer's label; the name is the one its view gives
  * @label: the side's label
- * @q: the copy of the query to fill in
+ * @q: the query to fill in
  * @field: the side's label field
  * @buf: set to memory to free once the answer is decided, if any is used
  *
  * Rules match the other side's label by its name, the one the writer
  * would have read with SO_PEERSEC: the same text stands in the field a
- * label-named side would have filled.
+ * label-named side would have filled. A profile of the writer's own
+ * namespace lends its name, held by @label. No length is taken: the
+ * matcher and the records read the name to its terminator, and the
+ * field's length stays 0.
  *
  * Returns: 0, -ENOMEM or -ENAMETOOLONG
  */
@@ -618,7 +621,6 @@ static int name_connection_side(struct aa_label *base,
 	if (label_isprofile(label) && labels_ns(label) == labels_ns(base) &&
 	    label->hname) {
 		q->field[field] = label->hname;
-		q->len[field] = strlen(label->hname);
 		return 0;
 	}
 	len = aa_label_asxprint(buf, labels_ns(base), label,
@@ -629,7 +631,6 @@ static int name_connection_side(struct aa_label *base,
 	if (len > APPARMOR_DBUS_QUERY_MAX_FIELD)
 		return -ENAMETOOLONG;
 	q->field[field] = *buf;
-	q->len[field] = len;
 	return 0;
 }
 
@@ -637,7 +638,8 @@ static int name_connection_side(struct aa_label *base,
  * aa_dbus_answer - answer one validated query
  * @df: the open file whose label cache to use, or NULL
  * @base: the writer's label; names resolve in its view
- * @q: the query
+ * @q: the query; the label name of a side named by its connection is put
+ *     in while the query is answered, and the empty string back after
  * @budget: the records left to a writer without CAP_AUDIT_WRITE, or NULL
  * @ans: the answer, with its own error and the generation it was decided
  *       under
@@ -650,16 +652,19 @@ static int name_connection_side(struct aa_label *base,
  */
 VISIBLE_IF_KUNIT void aa_dbus_answer(struct aa_dbus_file *df,
 				     struct aa_label *base,
-				     const struct aa_dbus_query *q,
+				     struct aa_dbus_query *q,
 				     struct ratelimit_state *budget,
 				     struct apparmor_dbus_answer *ans)
 {
+	const int sf = APPARMOR_DBUS_FIELD_SUBJECT_LABEL;
+	const int pf = APPARMOR_DBUS_FIELD_PEER_LABEL;
 	bool audit = q->flags & APPARMOR_DBUS_QUERY_AUDIT;
 	bool subj_decides = aa_dbus_subject_decides(q);
 	bool peer_decides = aa_dbus_peer_decides(q);
 	struct aa_dbus_party subj = { }, peer = { };
 	char *subj_name = NULL, *peer_name = NULL;
-	struct aa_dbus_query named;
+	const char *subj_field = q->field[sf];
+	const char *peer_field = q->field[pf];
 	int error = 0;
 	u64 gen;
 
@@ -675,32 +680,26 @@ VISIBLE_IF_KUNIT void aa_dbus_answer(struct aa_dbus_file *df,
 	 * that names no connection is an error whichever side decides.
 	 */
 	if (subj_decides || audit || q->subject_fd >= 0)
-		subj.label = resolve_side(df, base, gen, q,
-					  APPARMOR_DBUS_FIELD_SUBJECT_LABEL,
-					  q->subject_fd, subj_decides,
+		subj.label = resolve_side(df, base, gen, q, sf, q->subject_fd,
+					  subj_decides,
 					  audit ? &subj.pid : NULL, &error);
 	if (!error && (peer_decides || audit || q->peer_fd >= 0))
-		peer.label = resolve_side(df, base, gen, q,
-					  APPARMOR_DBUS_FIELD_PEER_LABEL,
-					  q->peer_fd, peer_decides,
+		peer.label = resolve_side(df, base, gen, q, pf, q->peer_fd,
+					  peer_decides,
 					  audit ? &peer.pid : NULL, &error);
-	if (!error && (q->subject_fd >= 0 || q->peer_fd >= 0)) {
-		int sf = APPARMOR_DBUS_FIELD_SUBJECT_LABEL;
-		int pf = APPARMOR_DBUS_FIELD_PEER_LABEL;
-
-		named = *q;
-		if (q->subject_fd >= 0)
-			error = name_connection_side(base, subj.label, &named,
-						     sf, &subj_name);
-		if (!error && q->peer_fd >= 0)
-			error = name_connection_side(base, peer.label, &named,
-						     pf, &peer_name);
-		q = &named;
-	}
+	if (!error && q->subject_fd >= 0)
+		error = name_connection_side(base, subj.label, q, sf,
+					     &subj_name);
+	if (!error && q->peer_fd >= 0)
+		error = name_connection_side(base, peer.label, q, pf,
+					     &peer_name);
 	if (!error)
 		aa_dbus_decide(q, &subj, &peer, audit, budget, ans);
 	ans->error = -error;
 	ans->generation = aa_policy_gen_end(gen);
+	/* The names put in go with the labels that hold them. */
+	q->field[sf] = subj_field;
+	q->field[pf] = peer_field;
 	kfree(peer_name);
 	kfree(subj_name);
 	aa_put_label(peer.label);
@@ -716,7 +715,7 @@ EXPORT_SYMBOL_IF_KUNIT(aa_dbus_answer);
  *
  * Answers in the view of the current task, without a label cache.
  */
-void aa_dbus_answer_as_current(const struct aa_dbus_query *q,
+void aa_dbus_answer_as_current(struct aa_dbus_query *q,
 			       struct apparmor_dbus_answer *ans)
 {
 	struct aa_label *base = aa_get_current_label();

@@ -26,7 +26,9 @@
  *              -1 when the subject is named by its label
  * @peer_fd: the same for the peer
  * @field: the strings, in &enum apparmor_dbus_field order, NUL-terminated
- * @len: length of each string without its NUL
+ * @len: length of each string without its NUL, as the writer gave it: the
+ *       label of a side named by its connection stays 0, its name is put
+ *       in @field only while the query is answered
  */
 struct aa_dbus_query {
 	u32 op;

@@ -42,11 +42,11 @@ int aa_dbus_parse_request(const void *buf, size_t size,
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void aa_dbus_answer(struct aa_dbus_file *df, struct aa_label *base,
-		    const struct aa_dbus_query *q,
+		    struct aa_dbus_query *q,
 		    struct ratelimit_state *budget,
 		    struct apparmor_dbus_answer *ans);
 
-void aa_dbus_answer_as_current(const struct aa_dbus_query *q,
+void aa_dbus_answer_as_current(struct aa_dbus_query *q,
 			       struct apparmor_dbus_answer *ans);
 #endif
 
