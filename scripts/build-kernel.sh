@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the minimal test kernel from build/BASE/tree (or $SRC) into
 # build/BASE/obj (or $KOBJ) and copy the image to build/BASE/bzImage.
+# KTARGETS (default bzImage) builds other kbuild targets instead, e.g. a
+# directory: compiled, not linked, and no image copied.
 source "$(dirname "$0")/lib.sh"
 
 src=${SRC:-$TREE}
@@ -33,7 +35,8 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.frag-sum" 2>/dev/null)" != "$sum" 
 	done
 	echo "$sum" >"$obj/.frag-sum"
 fi
-run_logged "$LOGS/kernel-build-$(basename "$obj").log" mk bzImage
+run_logged "$LOGS/kernel-build-$(basename "$obj").log" mk ${KTARGETS:-bzImage}
+[ -n "${KTARGETS:-}" ] && exit 0
 if [ -z "${KOBJ:-}" ]; then
 	cp "$obj/arch/x86/boot/bzImage" "$BB/bzImage"
 fi
