@@ -69,7 +69,8 @@ done
 git -C "$SRC" checkout -q "$tip"
 cp "$KOBJ/arch/x86/boot/bzImage" "$BB/bzImage"
 
-step 3/5 "building the patched dbus-daemon and dbus-broker, and the initramfs"
+step 3/5 "building the patched libapparmor (and its tests), dbus-daemon and dbus-broker, and the initramfs"
+"$TOP/scripts/build-libapparmor.sh" | tee -a "$results"
 "$TOP/scripts/build-dbus.sh"
 "$TOP/scripts/build-dbus-broker.sh"
 "$TOP/scripts/build-initramfs.sh"
