@@ -30,12 +30,11 @@ if [ "$(cat "$out/built.sum" 2>/dev/null)" != "$sum" ]; then
 	cp "$b/include/sys/apparmor.h" "$out/include/sys/"
 	# libapparmor's own tests: the C unit programs and the log parser's
 	# DejaGnu suite (test_multi).
-	if make -C "$b" check >"$dir/check.log" 2>&1; then
+	if make -C "$b" check >"$out/check.log" 2>&1; then
 		echo pass >"$out/check.result"
 	else
 		echo fail >"$out/check.result"
 	fi
-	cp "$dir/check.log" "$out/check.log"
 	echo "$sum" >"$out/built.sum"
 fi
 units=$(sed -n 's/^# PASS: *//p' "$out/check.log" | head -n 1)

@@ -21,13 +21,14 @@ step 2/5 "building the kernel after each patch (two full builds ~9 min, the othe
 # AppArmor (its sources, its uapi header, documentation, tests, samples):
 # every AppArmor object is compiled with the same configuration and
 # warnings, and each symbol AppArmor then uses from the rest of the kernel
-# must be one that the first patch's linked kernel defines outside
-# AppArmor, which is what the link would have checked. That spares a
-# vmlinux link (~20 s) per patch.
+# must be one that the last fully built kernel defines outside AppArmor,
+# which is what the link would have checked. That spares a vmlinux link
+# (~20 s) per patch.
 commits=$(git -C "$SRC" rev-list --reverse base..HEAD)
 tip=$(git -C "$SRC" rev-parse HEAD)
 first=${commits%%$'\n'*}
 kernel_syms=$BB/check/kernel-symbols
+rm -f "$kernel_syms"
 aa_built_in=$KOBJ/security/apparmor/built-in.a
 # apparmor_symbols TYPE: AppArmor's global symbols, defined or undefined,
 # after linking its objects together.
@@ -40,15 +41,16 @@ for c in $commits; do
 	subj=$(git -C "$SRC" log -1 --format=%s "$c")
 	others=$(git -C "$SRC" diff --name-only "$c^" "$c" | grep -vE \
 		'^(security/apparmor/|include/uapi/linux/apparmor\.h$|Documentation/|tools/|samples/)' || true)
-	if [ "$c" = "$first" ] || [ "$c" = "$tip" ] || [ -n "$others" ]; then
-		ok=1
+	ok=1
+	# A full build also when there is no linked kernel to check against.
+	if [ "$c" = "$first" ] || [ "$c" = "$tip" ] || [ -n "$others" ] ||
+	   [ ! -s "$kernel_syms" ]; then
 		"$TOP/scripts/build-kernel.sh" >/dev/null 2>"$LOGS/bisect-err.log" || ok=
 		if [ -n "$ok" ]; then
 			awk '$2 ~ /^[A-Z]$/ { print $3 }' "$KOBJ/System.map" | sort -u |
 				comm -23 - <(apparmor_symbols --defined-only) >"$kernel_syms"
 		fi
 	else
-		ok=1
 		KTARGETS=security/apparmor/ "$TOP/scripts/build-kernel.sh" \
 			>/dev/null 2>"$LOGS/bisect-err.log" || ok=
 		if [ -n "$ok" ]; then
