@@ -18,6 +18,10 @@ need_pkgs dpkg-dev meson ninja-build pkg-config libexpat1-dev libaudit-dev libca
 # Debian's own patches first (dpkg-source), then patches/dbus-broker.
 patched_debian_source dbus-broker "$BROKER_SOURCE" "$TOP/patches/dbus-broker" "$dir"
 need_uapi_headers "$obj"
+# Against the patched libapparmor (aa_dbus), found with pkg-config and
+# loaded from $AA_GUEST_LIBDIR in the guest.
+"$TOP/scripts/build-libapparmor.sh" >/dev/null
+export PKG_CONFIG_PATH=$AA_LIB/lib/pkgconfig
 rm -rf "$BB/dbus-broker-build" "$out"
 # Optimised as Debian builds it (buildtype plain, -O2).
 CFLAGS="-O2 -g -isystem $obj/usr/include" run_logged "$LOGS/dbus-broker-configure.log" \

@@ -17,6 +17,10 @@ if [ "$GUEST_SUITE" != host ]; then
 	dir=$BUILD/dbus-$version
 	patched_debian_source dbus "$DBUS_SOURCE" "$TOP/patches/dbus" "$dir"
 	need_uapi_headers "$obj"
+	# Against the patched libapparmor (aa_dbus), found with pkg-config and
+	# loaded from $AA_GUEST_LIBDIR in the guest.
+	"$TOP/scripts/build-libapparmor.sh" >/dev/null
+	export PKG_CONFIG_PATH=$AA_LIB/lib/pkgconfig
 	rm -rf "$BB/dbus-build"
 	# Optimised as Debian builds it (buildtype plain, -O2), so that the
 	# benchmark compares like with like.

@@ -71,6 +71,11 @@ cp "$TOP/rig/guest/parser.conf" "$root/etc/apparmor/parser.conf"
 mkdir -p "$root"/{proc,sys,dev,tmp,run,rig,selftests/apparmor,samples/apparmor}
 # The dbus-daemon built with patches/dbus, next to the stock one.
 [ -f "$BB/dbus-daemon-aa" ] && cp "$BB/dbus-daemon-aa" "$root/usr/bin/dbus-daemon-aa"
+# The patched libapparmor, for the patched daemons only (their run path).
+if [ -d "$AA_LIB/lib" ]; then
+	mkdir -p "$root$AA_GUEST_LIBDIR"
+	cp -P "$AA_LIB"/lib/libapparmor.so.1* "$root$AA_GUEST_LIBDIR/"
+fi
 # dbus-broker built with patches/dbus-broker: its launcher starts the
 # broker next to it, so the stock pair in /usr/bin stays as shipped.
 if [ -d "$BB/dbus-broker-aa" ]; then

@@ -8,11 +8,17 @@
 #
 #   build/libapparmor-aa/lib/libapparmor.so.1*   the library
 #   build/libapparmor-aa/include/sys/apparmor.h   its header
+#   build/libapparmor-aa/lib/pkgconfig/libapparmor.pc   for the daemons' builds
+#
+# The patched daemons are linked against it with the run path
+# $AA_GUEST_LIBDIR, where scripts/build-initramfs.sh installs it in the
+# guest: only they load it; everything else in the guest keeps the guest
+# release's own libapparmor.
 source "$(dirname "$0")/lib.sh"
 
 suite=${APPARMOR_SOURCE%%:*} version=${APPARMOR_SOURCE#*:}
 dir=$BUILD/apparmor-$version
-out=$BUILD/libapparmor-aa
+out=$AA_LIB
 need_pkgs dpkg-dev autoconf autoconf-archive automake libtool bison flex dejagnu pkg-config
 
 patched_debian_source apparmor "$APPARMOR_SOURCE" "$TOP/patches/apparmor" "$dir"
@@ -37,6 +43,19 @@ if [ "$(cat "$out/built.sum" 2>/dev/null)" != "$sum" ]; then
 	fi
 	echo "$sum" >"$out/built.sum"
 fi
+# What the daemons' builds find with pkg-config.
+mkdir -p "$out/lib/pkgconfig"
+cat >"$out/lib/pkgconfig/libapparmor.pc" <<-EOF
+prefix=$out
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: libapparmor
+Description: AppArmor library with patches/apparmor
+Version: ${version%%-*}
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -lapparmor -Wl,-rpath,$AA_GUEST_LIBDIR
+EOF
 units=$(sed -n 's/^# PASS: *//p' "$out/check.log" | head -n 1)
 dejagnu=$(sed -n 's/^# of expected passes[[:space:]]*//p' "$out/check.log" | head -n 1)
 if [ "$(cat "$out/check.result")" = pass ]; then

@@ -101,6 +101,11 @@ need_uapi_headers() {
 	run_logged "$LOGS/headers.log" make -C "${SRC:-$TREE}" O="$1" ARCH=x86_64 headers_install
 }
 
+# The patched libapparmor (scripts/build-libapparmor.sh): where it is
+# built, and where the guest has it for the patched daemons only.
+AA_LIB=$BUILD/libapparmor-aa
+AA_GUEST_LIBDIR=/usr/lib/apparmor-dbus
+
 HOST_PKGS="bc bison flex libelf-dev libssl-dev cpio xz-utils gcc make git perl python3 \
 	qemu-system-x86 busybox-static apparmor dbus-daemon dbus-bin libdbus-1-dev \
 	libapparmor-dev python3-libapparmor python3-ply python3-git kmod rsync"
