@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # build-guest-root.sh SUITE: build/guest-root-SUITE.tar, a Debian root of
 # the release SUITE (sid, trixie) with the userspace the guest runs:
-# apparmor (parser and aa-exec), dbus-daemon, dbus-send, dbus-broker and
-# busybox, from Debian's packages of that release, not the host's.
+# apparmor (parser and aa-exec), apparmor-utils (aa-logprof, python3-apparmor),
+# dbus-daemon, dbus-send, dbus-broker and busybox, from Debian's packages
+# of that release, not the host's.
 # Made once per suite; the package versions land in
 # build/guest-root-SUITE.versions, the headers of its libapparmor's log
 # parser in build/guest-root-SUITE.include/.
@@ -29,7 +30,8 @@ guest_headers() {
 	rm -rf "$include.tmp"
 }
 
-if [ -s "$out" ] && [ -s "$versions" ]; then
+pkgs=apparmor,apparmor-utils,dbus-daemon,dbus-bin,dbus-broker,busybox,libapparmor1
+if [ -s "$out" ] && [ -s "$versions" ] && [ "$(cat "$out.pkgs" 2>/dev/null)" = "$pkgs" ]; then
 	[ -f "$include/aalogparse.h" ] || guest_headers
 	exit 0
 fi
@@ -40,11 +42,12 @@ rm -f "$out" "$versions"
 # The archive copy reached here serves Release files past Valid-Until.
 run_logged "$LOGS/guest-root-$suite.log" mmdebstrap --variant=essential --format=tar \
 	--aptopt='Acquire::Check-Valid-Until "false"' \
-	--include=apparmor,dbus-daemon,dbus-bin,dbus-broker,busybox,libapparmor1 \
+	--include=$pkgs \
 	"$suite" "$out.tmp" http://deb.debian.org/debian
 tar -xOf "$out.tmp" ./var/lib/dpkg/status |
 	awk '/^Package: /{p=$2} /^Version: /{print p, $2}' |
-	grep -E '^(apparmor|libapparmor1|dbus-daemon|dbus-broker|busybox|libc6) ' >"$versions"
+	grep -E '^(apparmor|apparmor-utils|python3-apparmor|libapparmor1|dbus-daemon|dbus-broker|busybox|libc6) ' >"$versions"
 mv "$out.tmp" "$out"
+echo "$pkgs" >"$out.pkgs"
 guest_headers
 sed 's/^/  /' "$versions"

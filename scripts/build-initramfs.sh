@@ -30,7 +30,7 @@ for sample in "$src"/samples/apparmor/*.c; do
 	run_logged "$LOGS/samples-build.log" gcc -O2 -Wall -Werror \
 		-isystem "$obj/usr/include" -o "$tools/samples/$(basename "$sample" .c)" "$sample"
 done
-for tool in dbus-svc dbus-ping; do
+for tool in dbus-svc dbus-ping systemd-stub; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror \
 		-o "$tools/$tool" "$TOP/rig/guest/$tool.c" $(pkg-config --cflags --libs dbus-1)
 done
@@ -44,6 +44,10 @@ else
 fi
 run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$aainc" \
 	-o "$tools/parse-records" "$TOP/rig/guest/parse-records.c" -ldl
+# The aa_dbus(3) command-line client, on the patched libapparmor.
+run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$AA_LIB/include" \
+	-o "$tools/aa-dbus-query" "$TOP/rig/guest/aa-dbus-query.c" \
+	-L "$AA_LIB/lib" -lapparmor -Wl,-rpath,$AA_GUEST_LIBDIR
 for tool in audit-tail fuzz-query race-query failslab-query broker-launch; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -pthread \
 		-isystem "$obj/usr/include" -I "$sel" \
@@ -76,6 +80,18 @@ if [ -d "$AA_LIB/lib" ]; then
 	mkdir -p "$root$AA_GUEST_LIBDIR"
 	cp -P "$AA_LIB"/lib/libapparmor.so.1* "$root$AA_GUEST_LIBDIR/"
 fi
+# AppArmor's utils of the same source with patches/apparmor (pure Python:
+# aa-logprof, its package and the series' utils tests), for
+# rig/guest/logprof.sh; the guest's own Python binding of libapparmor loads
+# the patched library from the same directory.
+utils=$BUILD/apparmor-${APPARMOR_SOURCE#*:}/src/utils
+if [ -d "$utils/apparmor" ]; then
+	mkdir -p "$root$AA_GUEST_LIBDIR/python" "$root$AA_GUEST_LIBDIR/test"
+	cp -r "$utils/apparmor" "$root$AA_GUEST_LIBDIR/python/"
+	cp "$utils/aa-logprof" "$root$AA_GUEST_LIBDIR/"
+	cp "$utils"/test/common_test.py "$utils"/test/test-dbus.py "$utils"/test/test-aare.py \
+		"$root$AA_GUEST_LIBDIR/test/"
+fi
 # dbus-broker built with patches/dbus-broker: its launcher starts the
 # broker next to it, so the stock pair in /usr/bin stays as shipped.
 if [ -d "$BB/dbus-broker-aa" ]; then
@@ -84,7 +100,7 @@ if [ -d "$BB/dbus-broker-aa" ]; then
 fi
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
-cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/audit-tail "$tools"/fuzz-query \
+cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/systemd-stub "$tools"/aa-dbus-query "$tools"/audit-tail "$tools"/fuzz-query \
 	"$tools"/race-query "$tools"/failslab-query "$tools"/parse-records "$tools"/broker-launch \
 	"$root/rig/"
 # The rig's profiles are written for abi/3.0; compile them for the newest

@@ -10,6 +10,8 @@ tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
 [ -x /usr/bin/dbus-broker-launch ] && tests="$tests /rig/e2e-dbus.sh:dbus-broker-launch"
 aab=/usr/lib/dbus-broker-aa/dbus-broker-launch
 [ -x $aab ] && tests="$tests /rig/e2e-dbus.sh:$aab /rig/e2e-dbus.sh:$aab:fallback"
+# aa-logprof on the kernel's records, those of the runs above included.
+tests="$tests /rig/logprof.sh"
 tests="$tests ${EXTRA_TESTS:-}"
 set -- $tests
 echo "TAP version 13"

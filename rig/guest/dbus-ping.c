@@ -8,7 +8,9 @@
  * "error NAME: MESSAGE". With GATE, after the first call it prints
  * "waiting" and waits for the file GATE to exist before the others, so
  * that a test can change policy between calls on one connection. The
- * object path is /org/example/Demo, or $PING_PATH.
+ * object path is /org/example/Demo, or $PING_PATH; the destination
+ * org.example.Demo, or $PING_DEST. With $PING_OWN, it first asks to own
+ * that name and fails unless it gets it.
  */
 
 #include <dbus/dbus.h>
@@ -25,6 +27,9 @@ int main(int argc, char **argv)
 	const char *gate = argc > 5 ? argv[5] : NULL;
 	const char *path = getenv("PING_PATH") ? getenv("PING_PATH") :
 						 "/org/example/Demo";
+	const char *dest = getenv("PING_DEST") ? getenv("PING_DEST") :
+						 "org.example.Demo";
+	const char *own = getenv("PING_OWN");
 	struct timespec a, b;
 	DBusConnection *conn;
 	DBusError err;
@@ -42,13 +47,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.message);
 		return 1;
 	}
+	if (own && dbus_bus_request_name(conn, own, DBUS_NAME_FLAG_DO_NOT_QUEUE, &err) !=
+		   DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER) {
+		printf("error owning %s: %s\n", own, err.name ? err.name : "not owner");
+		return 1;
+	}
 	/*
 	 * PING_NOREPLY: once the gate opens, send one call that wants no
 	 * reply and leave, so that the bus decides it after we are gone.
 	 */
 	if (getenv("PING_NOREPLY")) {
 		DBusMessage *msg = dbus_message_new_method_call(
-			"org.example.Demo", path, iface, member);
+			dest, path, iface, member);
 
 		if (gate) {
 			printf("waiting\n");
@@ -67,8 +77,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < count; i++) {
 		DBusMessage *msg, *reply;
 
-		msg = dbus_message_new_method_call("org.example.Demo", path,
-						   iface, member);
+		msg = dbus_message_new_method_call(dest, path, iface, member);
 		reply = dbus_connection_send_with_reply_and_block(conn, msg, -1,
 								  &err);
 		dbus_message_unref(msg);

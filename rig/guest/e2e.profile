@@ -14,6 +14,23 @@ profile e2e_client {
   dbus send bus=session path=/org/example/Demo interface=org.example.Demo
        member=Allowed peer=(name=org.example.Demo*),
   dbus bind bus=session name=org.example.Client.Allowed,
+  # Send rules see the destination as addressed: the second demo service
+  # also owns org.example.Demo2.Extra1, which this rule does not name.
+  dbus send bus=session path=/org/example/Demo interface=org.example.Demo
+       member=Exact peer=(name=org.example.Demo2),
+  # The activatable service, started by the bus on the first call.
+  dbus send bus=session path=/org/example/Demo interface=org.example.Demo
+       member={FromClient,Quit} peer=(name=org.example.Activated),
+}
+
+# A client that may send anything ("dbus send,") and owns a name.
+profile e2e_sender {
+  file,
+  network,
+  signal,
+  dbus send,
+  dbus receive,
+  dbus bind bus=session name=org.example.Sender,
 }
 
 # The demo service: owns org.example.Demo (and, in the benchmark, names
@@ -25,6 +42,7 @@ profile e2e_service {
   dbus send bus=session,
   dbus receive bus=session member={Hello,NameAcquired} peer=(label=unconfined),
   dbus bind bus=session name=org.example.Demo*,
+  dbus bind bus=session name=org.example.Activated,
   dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
        member={Allowed,Quit},
   # Object paths have no length limit in D-Bus: long ones must be decided.
@@ -36,6 +54,13 @@ profile e2e_service {
        member=FromUnique peer=(name=:1.*),
   dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
        member=FromOwnName peer=(name=org.example.Demo),
+  dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
+       member=Exact,
+  # The activated instance's first call must come from the real client.
+  dbus receive bus=session path=/org/example/Demo interface=org.example.Demo
+       member=FromClient peer=(name=:1.* label=e2e_client),
+  # A call without an interface is valid D-Bus; a rule naming none takes it.
+  dbus receive bus=session path=/org/example/Demo member=NoInterface,
 }
 
 # Complain mode: nothing is allowed by rule, everything is let through.
@@ -53,5 +78,7 @@ profile e2e_bus {
   signal,
   capability,
   dbus,
+  # dbus-daemon starts activatable services itself.
+  change_profile -> e2e_service,
   deny /sys/kernel/security/apparmor/.dbus rw,
 }

@@ -15,4 +15,5 @@ tap_check() {
 	*) tap_not_ok "$1"; echo "# expected: $2"; echo "# got: $3" ;;
 	esac
 }
+tap_skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n $1 # SKIP"; }
 tap_exit() { [ $tap_fail = 0 ]; exit $?; }
