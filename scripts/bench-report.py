@@ -17,7 +17,12 @@ PATHS = [
     ('batch', 'new .dbus query, 16 messages per write'),
     ('floor', 'floor: .dbus round trip, nothing matched'),
     ('status', 'cached answer checked against the mapped status page'),
+    ('lib', 'libapparmor aa_dbus_query(), by label (as dbus)'),
+    ('libconn', 'libapparmor aa_dbus_query(), by connection (as conn)'),
+    ('libcache', 'libapparmor aa_dbus_query(), answered from its cache (by label)'),
 ]
+# The library's paths and the hand-built ones they are measured against.
+LIBRARY = (('lib', 'dbus'), ('libconn', 'conn'), ('libcache', 'dbus'))
 
 
 def parse(path):
@@ -152,6 +157,11 @@ def main(log, outdir, base, kernel, versions):
                   'stock / by connection: **%.2fx**.' % (
                       main['conn']['median'] / main['dbus']['median'],
                       main['stock']['median'] / main['conn']['median'])]
+    lib = [(l, h, main[l]['median'] / main[h]['median'])
+           for l, h in LIBRARY if l in main and h in main]
+    if lib:
+        lines += ['', 'libapparmor / hand-built request per message (same boot): ' +
+                  '; '.join('%s / %s **%.3fx**' % row for row in lib) + '.']
     scal = {}
     rule_points = sorted(int(k[1]) for k in results if k[0] == 'rules')
     for kind, points, label in [('rules', rule_points, 'dbus rules in the profiles'),
@@ -188,6 +198,8 @@ def main(log, outdir, base, kernel, versions):
         print('by connection/by label per message: %.2fx, stock/by connection: %.2fx' % (
             main['conn']['median'] / main['dbus']['median'],
             main['stock']['median'] / main['conn']['median']))
+    for row in lib:
+        print('library %s / hand-built %s per message: %.3fx' % row)
     if ('dbus-broker', 16) in e2e_summary:
         print('broker patched/stock at 16 names: %.2fx, mediation cost patched broker: %.1f%%'
               % (e2e_summary[('dbus-broker', 16)][2], 100 * e2e_summary[('dbus-broker', 16)][1]))

@@ -44,10 +44,12 @@ else
 fi
 run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$aainc" \
 	-o "$tools/parse-records" "$TOP/rig/guest/parse-records.c" -ldl
-# The aa_dbus(3) command-line client, on the patched libapparmor.
-run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$AA_LIB/include" \
-	-o "$tools/aa-dbus-query" "$TOP/rig/guest/aa-dbus-query.c" \
-	-L "$AA_LIB/lib" -lapparmor -Wl,-rpath,$AA_GUEST_LIBDIR
+# The aa_dbus(3) command-line client and benchmark, on the patched libapparmor.
+for tool in aa-dbus-query aa-dbus-bench; do
+	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$AA_LIB/include" \
+		-o "$tools/$tool" "$TOP/rig/guest/$tool.c" \
+		-L "$AA_LIB/lib" -lapparmor -Wl,-rpath,$AA_GUEST_LIBDIR
+done
 for tool in audit-tail fuzz-query race-query failslab-query broker-launch; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -pthread \
 		-isystem "$obj/usr/include" -I "$sel" \
@@ -100,7 +102,7 @@ if [ -d "$BB/dbus-broker-aa" ]; then
 fi
 cp "$TOP"/rig/guest/* "$root/rig/"
 rm -f "$root"/rig/*.c
-cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/systemd-stub "$tools"/aa-dbus-query "$tools"/audit-tail "$tools"/fuzz-query \
+cp "$tools"/dbus-svc "$tools"/dbus-ping "$tools"/systemd-stub "$tools"/aa-dbus-query "$tools"/aa-dbus-bench "$tools"/audit-tail "$tools"/fuzz-query \
 	"$tools"/race-query "$tools"/failslab-query "$tools"/parse-records "$tools"/broker-launch \
 	"$root/rig/"
 # The rig's profiles are written for abi/3.0; compile them for the newest

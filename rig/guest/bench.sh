@@ -9,6 +9,8 @@ scenario() { echo "SCENARIO $*"; }
 load /bench/rules-10.bin
 scenario main
 $B -n 2000 -r 7 bench_client bench_service
+# The same message through libapparmor's aa_dbus handle, same boot.
+/rig/aa-dbus-bench -n 2000 -r 7 bench_client bench_service
 
 # The rules axis ends where the base's parser and kernel allow.
 for n in $(ls /bench | sed -n 's/^rules-\([0-9]*\)\.bin$/\1/p' | sort -n); do

@@ -26,11 +26,17 @@ static int serve(DBusConnection *conn)
 		const char *member;
 		int quit;
 
-		if (!dbus_connection_read_write_dispatch(conn, -1))
-			return 1;
+		/*
+		 * Take what is queued first: an activated service's first
+		 * call may have arrived while it asked for its name. Never
+		 * dispatch, or libdbus answers calls itself (UnknownMethod).
+		 */
 		msg = dbus_connection_pop_message(conn);
-		if (!msg)
+		if (!msg) {
+			if (!dbus_connection_read_write(conn, -1))
+				return 1;
 			continue;
+		}
 		if (dbus_message_get_type(msg) != DBUS_MESSAGE_TYPE_METHOD_CALL) {
 			dbus_message_unref(msg);
 			continue;

@@ -56,12 +56,32 @@ grep -o 'type=1400 audit(.*' $LP/audit-tail.log | grep 'operation="dbus_' |
 echo "# $(wc -l <$LP/audit.log) kernel records"
 sed 's/^/# record: /' $LP/audit.log
 
+# The guest's Python binding of libapparmor reads records with the patched
+# parser when it links against the library's version nodes (trixie's,
+# built from the same 4.1.0 source). sid's binding asks for APPARMOR_5.0,
+# which a library built from 4.1.0 does not have (sid's 5.0.2 source is
+# not served): there it parses with sid's own libapparmor, which rejects
+# records with hex-encoded D-Bus fields.
+if LD_LIBRARY_PATH=$AA python3 -c 'import LibAppArmor' 2>/dev/null; then
+	PARSER=$AA
+else
+	PARSER=
+	echo "# the guest's LibAppArmor binding cannot load the patched libapparmor:"
+	LD_LIBRARY_PATH=$AA python3 -c 'import LibAppArmor' 2>&1 | tail -n 1 | sed 's/^/#   /'
+fi
 logprof() { # logprof LOG DIR [stock]: aa-logprof --allow-all, its output
 	if [ "${3:-}" = stock ]; then
 		aa-logprof --allow-all -f "$1" -d "$2" --no-check-mountpoint 2>&1
 	else
-		PYTHONPATH=$AA/python LD_LIBRARY_PATH=$AA python3 $AA/aa-logprof \
+		PYTHONPATH=$AA/python LD_LIBRARY_PATH=$PARSER python3 $AA/aa-logprof \
 			--allow-all -f "$1" -d "$2" --no-check-mountpoint 2>&1
+	fi
+}
+hex_rule() { # hex_rule NAME PROFILE RULE: rule, where the parser reads hex
+	if [ -n "$PARSER" ]; then
+		rule "$@"
+	else
+		tap_skip "$1 (the guest's libapparmor $(dpkg-query -W -f='${Version}' libapparmor1) rejects hex-encoded D-Bus fields)"
 	fi
 }
 out=$(logprof $LP/audit.log $LP/profiles)
@@ -85,9 +105,9 @@ rule "receive without an interface" lp_service \
 	"dbus receive bus=session path=/org/example/Lp member=NoInterface peer=(label=lp_client),"
 rule "bind" lp_service "dbus bind bus=session name=org.example.Lp.Other,"
 rule "eavesdrop" lp_client "dbus eavesdrop bus=session,"
-rule "hex-encoded strings, sent" lp_client \
+hex_rule "hex-encoded strings, sent" lp_client \
 	"dbus send bus=\"my bus\" path=\"/org/example/with space\" interface=org.example.\\\"q\\\" member=$(printf 'Caf\303\251')\\x09tab peer=(name=org.example.Lp label=lp_service),"
-rule "hex-encoded strings, received" lp_service \
+hex_rule "hex-encoded strings, received" lp_service \
 	"dbus receive bus=\"my bus\" path=\"/org/example/with space\" interface=org.example.\\\"q\\\" member=$(printf 'Caf\303\251')\\x09tab peer=(label=lp_client),"
 
 # The profiles aa-logprof wrote load, and allow every query.
@@ -95,7 +115,9 @@ tap_check "the profiles aa-logprof wrote load" "loaded" \
 	"$(apparmor_parser -r $LP/profiles/logprof 2>&1 && echo loaded)"
 answers=$(ask)
 echo "$answers" | sed 's/^/# after: /'
-tap_check "with them every query is allowed" "0" "$(echo "$answers" | grep -c 'DENIED\|aa_dbus')"
+# Without the hex-encoded rules, the last query stays refused.
+[ -n "$PARSER" ] && refused=0 || refused=1
+tap_check "with them every query is allowed" "$refused" "$(echo "$answers" | grep -c 'DENIED\|aa_dbus')"
 
 # The records of the patched daemons' end-to-end runs: the refusals of
 # e2e_client and e2e_service, in their profiles.
@@ -121,7 +143,11 @@ fi
 
 # The utils' own tests of the series, with the guest's Python binding.
 for t in test-dbus test-aare; do
-	res=$(cd $AA/test && PYTHONPATH=$AA/python LD_LIBRARY_PATH=$AA python3 $t.py 2>&1 | tail -n 3)
+	if [ $t = test-dbus ] && [ -z "$PARSER" ]; then
+		tap_skip "AppArmor's utils test $t.py of the series (its hex-encoded record needs the patched parser)"
+		continue
+	fi
+	res=$(cd $AA/test && PYTHONPATH=$AA/python LD_LIBRARY_PATH=$PARSER python3 $t.py 2>&1 | tail -n 3)
 	echo "$res" | sed "s/^/# $t: /"
 	tap_check "AppArmor's utils test $t.py of the series" "OK" "$(echo "$res" | tail -n 1)"
 done
@@ -129,13 +155,17 @@ done
 # For comparison: the guest release's own aa-logprof, on the same kernel
 # records and on the stock daemons' own USER_AVC records.
 cp /rig/logprof.profile $LP/stock/logprof
-n=$(logprof $LP/audit.log $LP/stock stock | grep -c '^Adding dbus')
-echo "# stock aa-logprof ($(dpkg-query -W -f='${Version}' apparmor-utils)): $n rules from $(wc -l <$LP/audit.log) kernel records"
+out=$(logprof $LP/audit.log $LP/stock stock)
+echo "$out" | sed 's/^/# stock aa-logprof: /'
+echo "# stock aa-logprof ($(dpkg-query -W -f='${Version}' apparmor-utils)):" \
+	"$(echo "$out" | grep -c '^Adding dbus') rules from $(wc -l <$LP/audit.log) kernel records"
 if [ -s /tmp/e2e-user-records.log ]; then
 	mkdir -p $LP/stock-e2e
 	cp /rig/e2e.profile $LP/stock-e2e/e2e
 	sed 's/^type=1107 audit(/type=USER_AVC msg=audit(/' /tmp/e2e-user-records.log | sort -u >$LP/user.log
-	n=$(logprof $LP/user.log $LP/stock-e2e stock | grep -c '^Adding dbus')
+	out=$(logprof $LP/user.log $LP/stock-e2e stock)
+	echo "$out" | grep -v '^Adding' | sed 's/^/# stock aa-logprof: /'
+	n=$(echo "$out" | grep -c '^Adding dbus')
 	m=$(grep -c ' subj=' $LP/user.log)
 	echo "# stock aa-logprof: $n rules from $(wc -l <$LP/user.log) USER_AVC records of the stock daemons ($m carry subj=)"
 fi

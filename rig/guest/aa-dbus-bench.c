@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aa-dbus-bench - what a bus daemon pays per message when it asks through
+ * libapparmor's aa_dbus(3) handle, for make bench, in the format of
+ * samples/apparmor/dbus_bench and about the same message, so that the
+ * same boot compares the library with the hand-built requests:
+ *
+ *   lib       aa_dbus_query(), both sides named by label  (dbus_bench: dbus)
+ *   libconn   the same, both sides named by socket (ABI 2) (dbus_bench: conn)
+ *   libcache  the same by label with AA_DBUS_CACHE, answered from the
+ *             cache                                      (dbus_bench: status)
+ *
+ *   aa-dbus-bench [-n MESSAGES] [-r REPEATS] SENDER_LABEL RECEIVER_LABEL
+ *
+ * Prints "RESULT path=P median_ns=M min_ns=A max_ns=B syscalls=S" per path.
+ */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/apparmor.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_REPEATS 64
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * A socket whose other end a process in profile @label made, as a client
+ * would connect to the daemon (as dbus_bench makes them).
+ */
+static int connection_as(const char *label)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int chan[2], status, fd = -1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, chan))
+		die("socketpair");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		int sv[2];
+
+		if (aa_change_profile(label) < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(1);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &sv[0], sizeof(int));
+		_exit(sendmsg(chan[1], &msg, 0) == 1 ? 0 : 2);
+	}
+	if (recvmsg(chan[0], &msg, 0) == 1) {
+		cmsg = CMSG_FIRSTHDR(&msg);
+		if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	}
+	close(chan[0]);
+	close(chan[1]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) || fd < 0) {
+		fprintf(stderr, "no connection as %s\n", label);
+		exit(1);
+	}
+	return fd;
+}
+
+/* Nanoseconds per message of @n queries of @q */
+static long long run(aa_dbus *dbus, const struct aa_dbus_query *q, int n)
+{
+	struct aa_dbus_answer a;
+	long long start = now_ns();
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (aa_dbus_query(dbus, q, &a) < 0)
+			die("aa_dbus_query");
+	return (now_ns() - start) / n;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void report(const char *path, unsigned int flags, const struct aa_dbus_query *q,
+		   int messages, int repeats, double syscalls)
+{
+	long long t[MAX_REPEATS];
+	aa_dbus *dbus;
+	int i;
+
+	if (aa_dbus_new(&dbus, flags) < 0)
+		die("aa_dbus_new");
+	run(dbus, q, messages);	/* warm caches (and the answer cache) */
+	for (i = 0; i < repeats; i++)
+		t[i] = run(dbus, q, messages);
+	aa_dbus_unref(dbus);
+	qsort(t, repeats, sizeof(t[0]), cmp_ll);
+	printf("RESULT path=%s median_ns=%lld min_ns=%lld max_ns=%lld syscalls=%.3f\n",
+	       path, t[repeats / 2], t[0], t[repeats - 1], syscalls);
+	fflush(stdout);
+}
+
+int main(int argc, char *argv[])
+{
+	struct aa_dbus_query q = {
+		.op = AA_DBUS_OP_METHOD_CALL,
+		.request = AA_DBUS_SEND | AA_DBUS_RECEIVE,
+		.bus = "session",
+		.subject_name = ":1.42",
+		.peer_name = "org.example.Bench",
+		.path = "/org/example/Bench",
+		.interface = "org.example.Bench",
+		.member = "Ping",
+		.subject.fd = -1,
+		.peer.fd = -1,
+	};
+	int opt, messages = 2000, repeats = 7;
+
+	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+		if (opt == 'n')
+			messages = atoi(optarg);
+		else if (opt == 'r')
+			repeats = atoi(optarg);
+		else
+			return 2;
+	}
+	if (argc - optind != 2 || messages < 1 || repeats < 1 || repeats > MAX_REPEATS) {
+		fprintf(stderr, "usage: %s [-n messages] [-r repeats] SENDER_LABEL RECEIVER_LABEL\n",
+			argv[0]);
+		return 2;
+	}
+	q.subject.label = argv[optind];
+	q.peer.label = argv[optind + 1];
+
+	report("lib", 0, &q, messages, repeats, 2);
+	report("libcache", AA_DBUS_CACHE, &q, messages, repeats, 0);
+	q.subject.label = q.peer.label = NULL;
+	q.subject.fd = connection_as(argv[optind]);
+	q.peer.fd = connection_as(argv[optind + 1]);
+	report("libconn", 0, &q, messages, repeats, 2);
+	return 0;
+}
