@@ -24,6 +24,9 @@ command -v python3 >/dev/null || { echo "# SKIP: no python3 in the guest"; exit 
 rm -rf $LP
 mkdir -p $LP/profiles $LP/stock
 cp /rig/logprof.profile $LP/profiles/logprof
+# aa-logprof checks the profiles it writes with the parser, which finds the
+# abi they name relative to the profile directory.
+for d in $LP/profiles $LP/stock; do ln -s /etc/apparmor.d/abi $d/abi; done
 apparmor_parser -r $LP/profiles/logprof || { echo "Bail out! policy did not load"; exit 1; }
 trap 'apparmor_parser -R /rig/logprof.profile 2>/dev/null' EXIT
 
@@ -123,6 +126,7 @@ tap_check "with them every query is allowed" "$refused" "$(echo "$answers" | gre
 # e2e_client and e2e_service, in their profiles.
 if [ -s /tmp/e2e-kernel-records.log ]; then
 	mkdir -p $LP/e2e
+	ln -s /etc/apparmor.d/abi $LP/e2e/abi
 	cp /rig/e2e.profile $LP/e2e/e2e
 	sed 's/^type=1400 audit(/type=AVC msg=audit(/' /tmp/e2e-kernel-records.log | sort -u >$LP/e2e.log
 	echo "# $(wc -l <$LP/e2e.log) kernel records of the daemons' runs"
@@ -159,8 +163,17 @@ out=$(logprof $LP/audit.log $LP/stock stock)
 echo "$out" | sed 's/^/# stock aa-logprof: /'
 echo "# stock aa-logprof ($(dpkg-query -W -f='${Version}' apparmor-utils)):" \
 	"$(echo "$out" | grep -c '^Adding dbus') rules from $(wc -l <$LP/audit.log) kernel records"
+# Once more without the records of a call without an interface, which
+# the stock tools may not survive.
+grep ' interface=' $LP/audit.log >$LP/audit-iface.log
+cp /rig/logprof.profile $LP/stock/logprof
+out=$(logprof $LP/audit-iface.log $LP/stock stock)
+echo "$out" | grep '^Adding' | sed 's/^/# stock aa-logprof: /'
+echo "# stock aa-logprof: $(echo "$out" | grep -c '^Adding dbus') rules from the" \
+	"$(wc -l <$LP/audit-iface.log) kernel records that have an interface"
 if [ -s /tmp/e2e-user-records.log ]; then
 	mkdir -p $LP/stock-e2e
+	ln -s /etc/apparmor.d/abi $LP/stock-e2e/abi
 	cp /rig/e2e.profile $LP/stock-e2e/e2e
 	sed 's/^type=1107 audit(/type=USER_AVC msg=audit(/' /tmp/e2e-user-records.log | sort -u >$LP/user.log
 	out=$(logprof $LP/user.log $LP/stock-e2e stock)
