@@ -6,10 +6,12 @@
 tests="$(ls /selftests/apparmor/*_test 2>/dev/null)"
 tests="$tests /rig/e2e-dbus.sh:dbus-daemon"
 [ -x /usr/bin/dbus-daemon-aa ] &&
-	tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa /rig/e2e-dbus.sh:dbus-daemon-aa:fallback"
+	tests="$tests /rig/e2e-dbus.sh:dbus-daemon-aa /rig/e2e-dbus.sh:dbus-daemon-aa:fallback
+		/rig/e2e-dbus.sh:dbus-daemon-aa:nostatus"
 [ -x /usr/bin/dbus-broker-launch ] && tests="$tests /rig/e2e-dbus.sh:dbus-broker-launch"
 aab=/usr/lib/dbus-broker-aa/dbus-broker-launch
-[ -x $aab ] && tests="$tests /rig/e2e-dbus.sh:$aab /rig/e2e-dbus.sh:$aab:fallback"
+[ -x $aab ] && tests="$tests /rig/e2e-dbus.sh:$aab /rig/e2e-dbus.sh:$aab:fallback
+	/rig/e2e-dbus.sh:$aab:nostatus"
 # aa-logprof on the kernel's records, those of the runs above included.
 tests="$tests /rig/logprof.sh"
 tests="$tests ${EXTRA_TESTS:-}"

@@ -7,7 +7,8 @@
 #     with patches/dbus), dbus-broker-launch (stock dbus-broker) or
 #     /usr/lib/dbus-broker-aa/dbus-broker-launch (patches/dbus-broker);
 #     "fallback" runs it under profile e2e_bus, which denies it the .dbus
-#     file, so the patched daemon must use .access.
+#     file, so the patched daemon must use .access; "nostatus" under
+#     e2e_bus_nostatus, which denies it the policy status page.
 . /rig/tap.sh
 . /rig/bus.sh
 DAEMON=${1:-dbus-daemon}
@@ -43,7 +44,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 30
+tap_plan 33
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 # Every audit record, as an audit daemon sees them.
@@ -51,6 +52,8 @@ apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; e
 audit_pid=$!
 if [ "$MODE" = fallback ]; then
 	bus_start aa-exec -p e2e_bus -- $DAEMON
+elif [ "$MODE" = nostatus ]; then
+	bus_start aa-exec -p e2e_bus_nostatus -- $DAEMON
 else
 	bus_start $DAEMON
 fi || { cat /tmp/bus.log; echo "Bail out! dbus-daemon did not start"; exit 1; }
@@ -231,6 +234,21 @@ else
 	fi
 fi
 
+# A call the kernel cannot be asked about (a path longer than a query
+# field may be) is refused, the bus says why, and goes on.
+huge=/org/example/Long/$(head -c 4982 /dev/zero | tr '\0' a)
+out=$(PING_PATH=$huge ping Allowed)
+after=$(ping Allowed)
+case $DAEMON in
+dbus-daemon-aa|*/dbus-broker-aa/*)
+	tap_check "a call with a 5,000-byte path, which no query can hold, is refused" "error" "$out"
+	tap_check "the bus still answers after it" "exit=0" "$after" ;;
+*)
+	echo "# the stock daemon on a 5,000-byte path: $out"
+	tap_ok "a call with a 5,000-byte path (stock daemon: not asserted)"
+	tap_ok "the bus after it (stock daemon: $(echo "$after" | tail -n 1))" ;;
+esac
+
 bus_stop
 sleep 0.3
 kill $audit_pid 2>/dev/null
@@ -275,6 +293,20 @@ else
 	tap_check "the kernel was not asked to log" "none" "${kernel:-none}"
 fi
 echo "$kernel$user" | head -2 | sed 's/^/# record: /'
+
+# Which interface the patched daemon asks is in its log (dbus-daemon's
+# output, the broker's journal): a fallback is never silent.
+case $DAEMON/$MODE in
+dbus-daemon-aa/fallback|*/dbus-broker-aa/*/fallback) asks="generic label query (.access)" ;;
+dbus-daemon-aa/*|*/dbus-broker-aa/*/*) asks="D-Bus query, ABI" ;;
+*) asks= ;;
+esac
+if [ -n "$asks" ]; then
+	tap_check "the daemon logs which interface it asks" "$asks" \
+		"$(cat /tmp/bus.log /tmp/journal.log 2>/dev/null | grep -o 'asks the.*\|asking the.*' | sort -u)"
+else
+	tap_ok "the daemon logs which interface it asks (stock: nothing to log)"
+fi
 
 # The D-Bus records of this run, for rig/guest/logprof.sh.
 grep 'type=1400 .*operation="dbus_' /tmp/audit.log >>/tmp/e2e-kernel-records.log

@@ -82,3 +82,15 @@ profile e2e_bus {
   change_profile -> e2e_service,
   deny /sys/kernel/security/apparmor/.dbus rw,
 }
+
+# The bus again, for the patched daemons' run without the policy status
+# page: the kernel's D-Bus query, but no page to tell that policy held.
+profile e2e_bus_nostatus {
+  file,
+  network,
+  signal,
+  capability,
+  dbus,
+  change_profile -> e2e_service,
+  deny /sys/kernel/security/apparmor/.status rw,
+}
