@@ -44,7 +44,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 33
+tap_plan 34
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 # Every audit record, as an audit daemon sees them.
@@ -112,6 +112,8 @@ aa-exec -p e2e_service -- /rig/dbus-svc "$BUS" org.example.Demo2 2 >/tmp/svc2.lo
 i=0
 while ! grep -q owned /tmp/svc2.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 out=$(PING_DEST=org.example.Demo2 aa-exec -p e2e_client -- /rig/dbus-ping "$BUS" 1 Exact 2>&1; echo "exit=$?")
+# Refused on both sides: logged once per side, whatever names the service owns.
+PING_DEST=org.example.Demo2 aa-exec -p e2e_client -- /rig/dbus-ping "$BUS" 1 Refused >/dev/null 2>&1
 bus_call org.example.Demo2 Quit
 out2=$(PING_OWN=org.example.Sender aa-exec -p e2e_sender -- /rig/dbus-ping "$BUS" 1 FromUnique 2>&1
 	echo "exit=$?")
@@ -293,6 +295,14 @@ else
 	tap_check "the kernel was not asked to log" "none" "${kernel:-none}"
 fi
 echo "$kernel$user" | head -2 | sed 's/^/# record: /'
+
+refused=$(grep -c 'member="Refused"\|method="Refused"' /tmp/audit.log)
+case $DAEMON in
+dbus-daemon*|*/dbus-broker-aa/*)
+	tap_check "a call refused on both sides is logged once per side" "2" "$refused" ;;
+*)
+	tap_ok "a call refused on both sides (stock broker: $refused records, not asserted)" ;;
+esac
 
 # Which interface the patched daemon asks is in its log (dbus-daemon's
 # output, the broker's journal): a fallback is never silent.
