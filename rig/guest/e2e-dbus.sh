@@ -241,15 +241,17 @@ fi
 huge=/org/example/Long/$(head -c 4982 /dev/zero | tr '\0' a)
 out=$(PING_PATH=$huge ping Allowed)
 after=$(ping Allowed)
-case $DAEMON in
-dbus-daemon-aa|*/dbus-broker-aa/*)
+if [ $STOCK_BROKER = yes ] && [ "$(dpkg-query -W -f='${Version}' dbus-broker 2>/dev/null)" = 37-2 ]; then
+	tap_skip "a call with a 5,000-byte path (the stock broker 37-2 is gone already)"
+	tap_skip "the bus after it"
+elif [ $STOCK_BROKER = yes ]; then
+	tap_check "stock broker bug: a call with a 5,000-byte path takes the bus down" \
+		"Disconnected" "$out"
+	tap_check "stock broker bug: the bus is gone after it" "Connection refused" "$after"
+else
 	tap_check "a call with a 5,000-byte path, which no query can hold, is refused" "error" "$out"
-	tap_check "the bus still answers after it" "exit=0" "$after" ;;
-*)
-	echo "# the stock daemon on a 5,000-byte path: $out"
-	tap_ok "a call with a 5,000-byte path (stock daemon: not asserted)"
-	tap_ok "the bus after it (stock daemon: $(echo "$after" | tail -n 1))" ;;
-esac
+	tap_check "the bus still answers after it" "exit=0" "$after"
+fi
 
 bus_stop
 sleep 0.3
@@ -297,12 +299,7 @@ fi
 echo "$kernel$user" | head -2 | sed 's/^/# record: /'
 
 refused=$(grep -c 'member="Refused"\|method="Refused"' /tmp/audit.log)
-case $DAEMON in
-dbus-daemon*|*/dbus-broker-aa/*)
-	tap_check "a call refused on both sides is logged once per side" "2" "$refused" ;;
-*)
-	tap_ok "a call refused on both sides (stock broker: $refused records, not asserted)" ;;
-esac
+tap_check "a call refused on both sides is logged once per side" "2" "$refused"
 
 # Which interface the patched daemon asks is in its log (dbus-daemon's
 # output, the broker's journal): a fallback is never silent.
