@@ -8,81 +8,69 @@
  *   lib       aa_dbus_query(), both sides named by label  (dbus_bench: dbus)
  *   libconn   the same, both sides named by socket (ABI 2) (dbus_bench: conn)
  *   libcache  the same by label with AA_DBUS_CACHE, answered from the
- *             cache                                      (dbus_bench: status)
+ *             cache                                       (dbus_bench: status)
  *
  *   aa-dbus-bench [-n MESSAGES] [-r REPEATS] SENDER_LABEL RECEIVER_LABEL
  *
  * Prints "RESULT path=P median_ns=M min_ns=A max_ns=B syscalls=S" per path.
  */
 
-#include <fcntl.h>
+#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/apparmor.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_REPEATS 64
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(1);
-}
-
+/* The guest clock: under -icount, guest instructions */
 static long long now_ns(void)
 {
-	struct timespec ts;
+	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_nsec + 1000000000LL * t.tv_sec;
 }
 
 /*
- * A socket whose other end a process in profile @label made, as a client
- * would connect to the daemon (as dbus_bench makes them).
+ * A connection accepted from a process in profile @label, as a bus daemon
+ * accepts its clients. The client may exit: the connection keeps the label
+ * it connected with.
  */
 static int connection_as(const char *label)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg;
-	int chan[2], status, fd = -1;
+	struct sockaddr_un addr;
+	socklen_t len = sizeof(sa_family_t);
+	int listener, fd, status;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, chan))
-		die("socketpair");
+	/* an abstract address the kernel picks (autobind) */
+	listener = socket(AF_UNIX, SOCK_STREAM, 0);
+	addr.sun_family = AF_UNIX;
+	if (listener < 0 || bind(listener, (struct sockaddr *)&addr, len) ||
+	    listen(listener, 1))
+		err(1, "listener");
+	len = sizeof(addr);
+	if (getsockname(listener, (struct sockaddr *)&addr, &len))
+		err(1, "getsockname");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		err(1, "fork");
 	if (pid == 0) {
-		int sv[2];
+		int c = socket(AF_UNIX, SOCK_STREAM, 0);
 
-		if (aa_change_profile(label) < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-			_exit(1);
-		cmsg = CMSG_FIRSTHDR(&msg);
-		cmsg->cmsg_level = SOL_SOCKET;
-		cmsg->cmsg_type = SCM_RIGHTS;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cmsg), &sv[0], sizeof(int));
-		_exit(sendmsg(chan[1], &msg, 0) == 1 ? 0 : 2);
+		_exit(aa_change_profile(label) < 0 || c < 0 ||
+		      connect(c, (struct sockaddr *)&addr, len));
 	}
-	if (recvmsg(chan[0], &msg, 0) == 1) {
-		cmsg = CMSG_FIRSTHDR(&msg);
-		if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	}
-	close(chan[0]);
-	close(chan[1]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) || fd < 0) {
+	fd = accept(listener, NULL, NULL);
+	close(listener);
+	if (fd < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
 		fprintf(stderr, "no connection as %s\n", label);
 		exit(1);
 	}
@@ -98,7 +86,7 @@ static long long run(aa_dbus *dbus, const struct aa_dbus_query *q, int n)
 
 	for (i = 0; i < n; i++)
 		if (aa_dbus_query(dbus, q, &a) < 0)
-			die("aa_dbus_query");
+			err(1, "aa_dbus_query");
 	return (now_ns() - start) / n;
 }
 
@@ -117,7 +105,7 @@ static void report(const char *path, unsigned int flags, const struct aa_dbus_qu
 	int i;
 
 	if (aa_dbus_new(&dbus, flags) < 0)
-		die("aa_dbus_new");
+		err(1, "aa_dbus_new");
 	run(dbus, q, messages);	/* warm caches (and the answer cache) */
 	for (i = 0; i < repeats; i++)
 		t[i] = run(dbus, q, messages);
