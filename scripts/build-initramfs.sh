@@ -47,7 +47,7 @@ run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$aainc" \
 # The aa_dbus(3) command-line client and benchmark, on the patched libapparmor.
 for tool in aa-dbus-query aa-dbus-bench; do
 	run_logged "$LOGS/rig-tools-build.log" gcc -O2 -Wall -Werror -I "$AA_LIB/include" \
-		-o "$tools/$tool" "$TOP/rig/guest/$tool.c" \
+		-isystem "$obj/usr/include" -o "$tools/$tool" "$TOP/rig/guest/$tool.c" \
 		-L "$AA_LIB/lib" -lapparmor -Wl,-rpath,$AA_GUEST_LIBDIR
 done
 for tool in audit-tail fuzz-query race-query failslab-query broker-launch; do

@@ -5,7 +5,10 @@
  * samples/apparmor/dbus_bench and about the same message, so that the
  * same boot compares the library with the hand-built requests:
  *
- *   lib       aa_dbus_query(), both sides named by label  (dbus_bench: dbus)
+ *   hand      what a daemon without the library does per message: build
+ *             the .dbus request by hand, both sides by label, write it and
+ *             read the answer (dbus_bench's dbus writes one prepared request)
+ *   lib       aa_dbus_query(), both sides named by label
  *   libconn   the same, both sides named by socket (ABI 2) (dbus_bench: conn)
  *   libcache  the same by label with AA_DBUS_CACHE, answered from the
  *             cache                                       (dbus_bench: status)
@@ -16,9 +19,11 @@
  */
 
 #include <err.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/apparmor.h>
 #include <sys/apparmor.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -77,6 +82,59 @@ static int connection_as(const char *label)
 	return fd;
 }
 
+/* The strings of @q in wire order (enum apparmor_dbus_field) */
+static void wire_fields(const struct aa_dbus_query *q, const char *f[APPARMOR_DBUS_FIELD_COUNT])
+{
+	f[APPARMOR_DBUS_FIELD_SUBJECT_LABEL] = q->subject.label;
+	f[APPARMOR_DBUS_FIELD_PEER_LABEL] = q->peer.label;
+	f[APPARMOR_DBUS_FIELD_BUS] = q->bus;
+	f[APPARMOR_DBUS_FIELD_SUBJECT_NAME] = q->subject_name;
+	f[APPARMOR_DBUS_FIELD_PEER_NAME] = q->peer_name;
+	f[APPARMOR_DBUS_FIELD_PATH] = q->path;
+	f[APPARMOR_DBUS_FIELD_INTERFACE] = q->interface;
+	f[APPARMOR_DBUS_FIELD_MEMBER] = q->member;
+}
+
+/* Nanoseconds per message of @n hand-built requests for @q on @fd (ABI 2) */
+static long long run_hand(int fd, const struct aa_dbus_query *q, int n)
+{
+	static union {
+		struct apparmor_dbus_query_hdr hdr;
+		char bytes[APPARMOR_DBUS_QUERY_MAX_SIZE];
+	} req;
+	struct apparmor_dbus_query2 *w = (void *)(req.bytes + sizeof(req.hdr));
+	const char *f[APPARMOR_DBUS_FIELD_COUNT];
+	struct apparmor_dbus_answer ans;
+	long long start = now_ns();
+	size_t len, size, k;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		wire_fields(q, f);
+		for (j = 0, len = 0; j < APPARMOR_DBUS_FIELD_COUNT; j++) {
+			k = strlen(f[j]) + 1;
+			memcpy(w->strings + len, f[j], k);
+			len += k;
+		}
+		size = (sizeof(*w) + len + 7) & ~(size_t)7;
+		memset(w->strings + len, 0, size - sizeof(*w) - len);
+		w->size = size;
+		w->op = APPARMOR_DBUS_OP_METHOD_CALL;
+		w->request = q->request;
+		w->flags = 0;
+		w->subject_fd = -1;
+		w->peer_fd = -1;
+		req.hdr.abi = 2;
+		req.hdr.flags = 0;
+		req.hdr.count = 1;
+		req.hdr.size = sizeof(req.hdr) + size;
+		if (write(fd, req.bytes, req.hdr.size) != (ssize_t)req.hdr.size ||
+		    read(fd, &ans, sizeof(ans)) != sizeof(ans) || ans.error)
+			err(1, "hand-built query");
+	}
+	return (now_ns() - start) / n;
+}
+
 /* Nanoseconds per message of @n queries of @q */
 static long long run(aa_dbus *dbus, const struct aa_dbus_query *q, int n)
 {
@@ -97,19 +155,28 @@ static int cmp_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void report(const char *path, unsigned int flags, const struct aa_dbus_query *q,
+/* @flags: of aa_dbus_new(), or -1 for the hand-built requests */
+static void report(const char *path, int flags, const struct aa_dbus_query *q,
 		   int messages, int repeats, double syscalls)
 {
 	long long t[MAX_REPEATS];
-	aa_dbus *dbus;
-	int i;
+	aa_dbus *dbus = NULL;
+	int i, fd = -1;
 
-	if (aa_dbus_new(&dbus, flags) < 0)
-		err(1, "aa_dbus_new");
-	run(dbus, q, messages);	/* warm caches (and the answer cache) */
-	for (i = 0; i < repeats; i++)
-		t[i] = run(dbus, q, messages);
+	if (flags < 0)
+		fd = open("/sys/kernel/security/apparmor/.dbus", O_RDWR | O_CLOEXEC);
+	if (flags < 0 ? fd < 0 : aa_dbus_new(&dbus, flags) < 0)
+		err(1, "%s", path);
+	/* the first run warms caches (and the answer cache) */
+	for (i = -1; i < repeats; i++) {
+		long long ns = dbus ? run(dbus, q, messages) : run_hand(fd, q, messages);
+
+		if (i >= 0)
+			t[i] = ns;
+	}
 	aa_dbus_unref(dbus);
+	if (fd >= 0)
+		close(fd);
 	qsort(t, repeats, sizeof(t[0]), cmp_ll);
 	printf("RESULT path=%s median_ns=%lld min_ns=%lld max_ns=%lld syscalls=%.3f\n",
 	       path, t[repeats / 2], t[0], t[repeats - 1], syscalls);
@@ -148,6 +215,7 @@ int main(int argc, char *argv[])
 	q.subject.label = argv[optind];
 	q.peer.label = argv[optind + 1];
 
+	report("hand", -1, &q, messages, repeats, 2);
 	report("lib", 0, &q, messages, repeats, 2);
 	report("libcache", AA_DBUS_CACHE, &q, messages, repeats, 0);
 	q.subject.label = q.peer.label = NULL;
