@@ -5,9 +5,10 @@
  * an interface, which D-Bus allows) on the demo service COUNT times, one
  * call at a time, and print the calls per second as "calls_per_sec=N"
  * (CLOCK_MONOTONIC, i.e. guest time under -icount). A failed call prints
- * "error NAME: MESSAGE". With GATE, after the first call it prints
- * "waiting" and waits for the file GATE to exist before the others, so
- * that a test can change policy between calls on one connection. The
+ * "error NAME: MESSAGE". With GATE, after the first call (or the
+ * $PING_GATE_AT-th) it prints "waiting" and waits for the file GATE to
+ * exist before the others, so that a test can change policy or the
+ * receiver between calls on one connection. The
  * object path is /org/example/Demo, or $PING_PATH; the destination
  * org.example.Demo, or $PING_DEST. With $PING_OWN, it first asks to own
  * that name and fails unless it gets it.
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 	const char *dest = getenv("PING_DEST") ? getenv("PING_DEST") :
 						 "org.example.Demo";
 	const char *own = getenv("PING_OWN");
+	long gate_at = getenv("PING_GATE_AT") ? atol(getenv("PING_GATE_AT")) : 1;
 	struct timespec a, b;
 	DBusConnection *conn;
 	DBusError err;
@@ -86,7 +88,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		dbus_message_unref(reply);
-		if (gate && i == 0) {
+		if (gate && i == gate_at - 1) {
 			printf("waiting\n");
 			fflush(stdout);
 			while (access(gate, F_OK))

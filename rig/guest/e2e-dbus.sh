@@ -44,7 +44,7 @@ request_name() { # request_name PROFILE NAME
 		org.freedesktop.DBus.RequestName "string:$2" uint32:4
 }
 
-tap_plan 34
+tap_plan 36
 apparmor_parser -r /rig/e2e.profile || { echo "Bail out! policy did not load"; exit 1; }
 
 # Every audit record, as an audit daemon sees them.
@@ -194,6 +194,45 @@ wait $!
 tap_check "a replaced profile decides the next call on the same connection" "$DENIED" "$(cat /tmp/ping.log)"
 apparmor_parser -r /rig/e2e.profile
 tap_check "and the profile put back, the call after" "exit=0" "$(ping Allowed)"
+
+# The same after three such calls, which a bus may remember (the patched
+# dbus-daemon keeps each connection's last call that libapparmor answered
+# from its cache): a replaced profile, then another owner of the name.
+gated_ping() { # gated_ping PROFILE: Allowed 3 times, wait for /tmp/gate, once more
+	rm -f /tmp/gate
+	PING_GATE_AT=3 aa-exec -p "$1" -- /rig/dbus-ping "$BUS" 4 Allowed org.example.Demo \
+		/tmp/gate >/tmp/ping.log 2>&1 &
+	ping_pid=$!
+	i=0
+	while ! grep -q waiting /tmp/ping.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+}
+gated_ping e2e_client
+apparmor_parser -r /tmp/e2e-changed.profile
+touch /tmp/gate
+wait $ping_pid
+tap_check "a replaced profile decides the call after three like it" "$DENIED" "$(cat /tmp/ping.log)"
+apparmor_parser -r /rig/e2e.profile
+gated_ping e2e_client
+dbus-send "--bus=$BUS" --print-reply --dest=org.example.Demo /org/example/Demo \
+	org.example.Demo.Quit >/dev/null 2>&1
+# The name is free once the service has gone; e2e_deaf then owns it.
+for i in $(seq 50); do
+	aa-exec -p e2e_deaf -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/deaf.log 2>&1 &
+	deaf_pid=$!
+	j=0
+	while [ ! -s /tmp/deaf.log ] && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
+	grep -q owned /tmp/deaf.log && break
+	wait $deaf_pid
+	sleep 0.1
+done
+touch /tmp/gate
+wait $ping_pid
+tap_check "the name's next owner decides the call after three like it on its own profile" \
+	"$DENIED" "$(cat /tmp/ping.log)"
+dbus-send "--bus=$BUS" --print-reply --dest=org.example.Demo /org/example/Demo \
+	org.example.Demo.Quit >/dev/null 2>&1
+wait $deaf_pid
+service_start || echo "# the demo service did not start again"
 
 # A confined client that has gone before the bus decides its call: the
 # bus is stopped while the client sends and exits, and decides the call

@@ -63,6 +63,17 @@ profile e2e_service {
   dbus receive bus=session path=/org/example/Demo member=NoInterface,
 }
 
+# Owns the demo service's name and takes calls from the bus and unconfined
+# processes only: a confined client's call to the name is refused here.
+profile e2e_deaf {
+  file,
+  network,
+  signal,
+  dbus send bus=session,
+  dbus receive bus=session peer=(label=unconfined),
+  dbus bind bus=session name=org.example.Demo,
+}
+
 # Complain mode: nothing is allowed by rule, everything is let through.
 profile e2e_complain flags=(complain) {
   file,
