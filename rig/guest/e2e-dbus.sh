@@ -217,7 +217,8 @@ dbus-send "--bus=$BUS" --print-reply --dest=org.example.Demo /org/example/Demo \
 	org.example.Demo.Quit >/dev/null 2>&1
 # The name is free once the service has gone; e2e_deaf then owns it.
 for i in $(seq 50); do
-	aa-exec -p e2e_deaf -- /rig/dbus-svc "$BUS" org.example.Demo >/tmp/deaf.log 2>&1 &
+	: >/tmp/deaf.log
+	aa-exec -p e2e_deaf -- /rig/dbus-svc "$BUS" org.example.Demo >>/tmp/deaf.log 2>&1 &
 	deaf_pid=$!
 	j=0
 	while [ ! -s /tmp/deaf.log ] && [ $j -lt 100 ]; do sleep 0.1; j=$((j + 1)); done
