@@ -39,6 +39,11 @@ step 4/5 "running the benchmark under QEMU -icount (~8 min)"
 QEMU_ICOUNT=1 TIMEOUT=2400 "$TOP/scripts/boot.sh" bench "$LOGS/console-bench.log"
 grep -q '^BENCH-DONE' "$LOGS/console-bench.log" ||
 	{ tail -n 30 "$LOGS/console-bench.log"; die "benchmark did not finish: $LOGS/console-bench.log"; }
+# A run that could not start its bus or service leaves a hole in the
+# tables: no report from a partial benchmark.
+if grep -A3 '^BENCH-ERROR' "$LOGS/console-bench.log"; then
+	die "the benchmark could not run every case: $LOGS/console-bench.log"
+fi
 if python3 "$TOP/scripts/tap-summary.py" "$LOGS/console-bench.log" | grep '^kernel: '; then
 	die "the kernel reported a problem: $LOGS/console-bench.log"
 fi
